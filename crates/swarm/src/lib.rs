@@ -1,1 +1,3 @@
+//! swarm: a Locust-style HTTP load tester driven by a TOML swarmfile.
 
+pub mod stats;
