@@ -44,7 +44,7 @@ impl std::str::FromStr for Credentials {
 }
 
 impl Credentials {
-    /// Checks an `Authorization: Basic ...` header value; the comparison takes the same time
+    /// Checks an `Authorization: Basic ...` header value. The comparison takes the same time
     /// whether the first or the last byte differs, so timing reveals nothing of the password.
     fn accepts(&self, header_value: &HeaderValue) -> bool {
         let Some(encoded) = header_value

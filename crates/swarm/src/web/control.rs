@@ -1,14 +1,14 @@
 //! The interface between the web UI and the runner that drives the simulated users.
 //!
 //! The web handlers only see [`SwarmControl`], so the routes, the page and their tests read
-//! the same whatever the engine keeps internally. The JSON types here use Locust's field names
-//! because they go straight onto the wire.
+//! the same whatever the engine keeps internally.
 
 use std::future::Future;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
+
+use crate::stats::{HistoryPoint, StatsSnapshot};
 
 /// The runner's state, with Locust's names for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,7 +33,7 @@ impl RunState {
         }
     }
 
-    /// Whether users are being spawned or are running, so that a `POST /swarm` changes the
+    /// Returns true while users are spawning or running, when a `POST /swarm` changes the
     /// current run instead of starting a new one.
     pub fn is_active(self) -> bool {
         matches!(self, RunState::Spawning | RunState::Running)
@@ -51,7 +51,7 @@ pub struct SwarmSettings {
     pub run_time: Option<Duration>,
 }
 
-/// What the start form shows before the first run: the command line's and swarmfile's values.
+/// Start form values from the command line and the swarmfile, shown before the first run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormDefaults {
     pub user_count: u64,
@@ -62,69 +62,8 @@ pub struct FormDefaults {
     pub swarmfile: String,
 }
 
-/// One row of the statistics table, serialised with the field names of Locust's
-/// `StatsEntry.to_dict()`. Response times are in milliseconds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EntryStats {
-    pub method: String,
-    pub name: String,
-    pub num_requests: u64,
-    pub num_failures: u64,
-    pub min_response_time: f64,
-    pub max_response_time: f64,
-    pub current_rps: f64,
-    pub current_fail_per_sec: f64,
-    pub avg_response_time: f64,
-    pub median_response_time: f64,
-    pub total_rps: f64,
-    pub total_fail_per_sec: f64,
-    #[serde(rename = "response_time_percentile_0.95")]
-    pub response_time_percentile_95: f64,
-    #[serde(rename = "response_time_percentile_0.99")]
-    pub response_time_percentile_99: f64,
-    pub avg_content_length: f64,
-}
-
-/// One group of failed requests, keyed by method, name and error message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ErrorStats {
-    pub name: String,
-    pub method: String,
-    pub error: String,
-    pub occurrences: u64,
-    /// Unix time in seconds.
-    pub first_seen: f64,
-    /// Unix time in seconds.
-    pub last_seen: f64,
-}
-
-/// The statistics at one moment.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StatsSnapshot {
-    /// Entries sorted by name, then method.
-    pub entries: Vec<EntryStats>,
-    /// The `Aggregated` entry, whose `method` is empty.
-    pub aggregated: EntryStats,
-    pub errors: Vec<ErrorStats>,
-    /// Median of the aggregated response times over the last 10 s, in milliseconds.
-    pub current_median: Option<f64>,
-    /// 95th percentile of the aggregated response times over the last 10 s, in milliseconds.
-    pub current_p95: Option<f64>,
-}
-
-/// One point of the chart history, which the runner records every few seconds while it runs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryPoint {
-    pub time: DateTime<Utc>,
-    pub user_count: u64,
-    pub current_rps: f64,
-    pub current_fail_per_sec: f64,
-    pub current_median: Option<f64>,
-    pub current_p95: Option<f64>,
-    pub total_avg_response_time: f64,
-}
-
-/// One kind of error that ended a task (not a failed request), as `GET /exceptions` lists it.
+/// One kind of error that ended a task (not a failed request), as `GET /exceptions` lists it,
+/// with Locust's field names.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExceptionStats {
     pub count: u64,
@@ -168,21 +107,21 @@ pub trait SwarmControl: Send + Sync + 'static {
 
     fn exceptions(&self) -> Vec<ExceptionStats>;
 
-    /// The most recent log lines, oldest first.
+    /// Returns the most recent log lines, oldest first.
     fn log_lines(&self) -> Vec<String>;
 
-    /// The statistics in the format of Locust's `_stats.csv`.
+    /// Formats the statistics in the format of Locust's `_stats.csv`.
     fn stats_csv(&self) -> String;
 
-    /// The errors in the format of Locust's `_failures.csv`.
+    /// Formats the errors in the format of Locust's `_failures.csv`.
     fn failures_csv(&self) -> String;
 
-    /// The exceptions in the format of Locust's `_exceptions.csv`.
+    /// Formats the exceptions in the format of Locust's `_exceptions.csv`.
     fn exceptions_csv(&self) -> String;
 
-    /// The history in the format of Locust's `_stats_history.csv`.
+    /// Formats the chart history in the format of Locust's `_stats_history.csv`.
     fn history_csv(&self) -> String;
 
-    /// A self-contained HTML report of the current statistics.
+    /// Renders a self-contained HTML report of the current statistics.
     fn html_report(&self) -> String;
 }

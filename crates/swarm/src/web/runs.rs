@@ -12,8 +12,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
-use super::control::{RunState, StatsSnapshot, SwarmControl, SwarmSettings};
-use super::stats_json::fail_ratio;
+use crate::stats::StatsSnapshot;
+
+use super::control::{RunState, SwarmControl, SwarmSettings};
 
 /// The file name of the run log, created beside the swarmfile.
 pub const RUNS_FILE_NAME: &str = "swarm_runs.json";
@@ -76,7 +77,7 @@ impl RunLog {
         &self.path
     }
 
-    /// Reads every recorded run, oldest first; a missing file holds no runs.
+    /// Reads every recorded run, oldest first; a missing file means no runs.
     pub async fn list(&self) -> Result<Vec<RunRecord>, RunsError> {
         let _guard = self.lock.lock().await;
         self.read_unlocked().await
@@ -108,7 +109,9 @@ impl RunLog {
             path: self.path.clone(),
             source,
         };
-        tokio::fs::write(&temporary, text).await.map_err(write_error)?;
+        tokio::fs::write(&temporary, text)
+            .await
+            .map_err(write_error)?;
         tokio::fs::rename(&temporary, &self.path)
             .await
             .map_err(write_error)?;
@@ -131,9 +134,7 @@ impl RunLog {
 
     async fn set_aside_invalid_file(&self) -> Result<(), RunsError> {
         let stamp = Utc::now().format("%Y%m%dT%H%M%SZ");
-        let aside = self
-            .path
-            .with_extension(format!("json.invalid-{stamp}"));
+        let aside = self.path.with_extension(format!("json.invalid-{stamp}"));
         tokio::fs::rename(&self.path, &aside)
             .await
             .map_err(|source| RunsError::Write {
@@ -168,8 +169,8 @@ pub fn record_run(
         num_failures: aggregated.num_failures,
         total_rps: aggregated.total_rps,
         median_response_time: aggregated.median_response_time,
-        response_time_percentile_95: aggregated.response_time_percentile_95,
-        fail_percent: fail_ratio(aggregated) * 100.0,
+        response_time_percentile_95: aggregated.percentile(0.95).unwrap_or(0.0),
+        fail_percent: aggregated.fail_ratio * 100.0,
     }
 }
 

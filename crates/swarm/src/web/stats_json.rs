@@ -1,70 +1,23 @@
 //! The JSON bodies of `GET /stats/requests` and `GET /stats/history`, in Locust's shapes.
 
-use serde::Serialize;
+use chrono::DateTime;
 use serde_json::{json, Value};
 
-use super::control::{EntryStats, ErrorStats, HistoryPoint, RunState, StatsSnapshot};
+use crate::stats::{HistoryPoint, StatsSnapshot};
+
+use super::control::RunState;
 
 /// Locust sends at most this many entries and errors, so a run with thousands of distinct
 /// names still returns a body that a browser can render every 2 s.
 const MAX_ROWS: usize = 500;
 
-/// The body of `GET /stats/requests`.
-#[derive(Debug, Serialize)]
-pub struct StatsResponse<'a> {
-    pub stats: Vec<&'a EntryStats>,
-    pub errors: &'a [ErrorStats],
-    pub current_rps: f64,
-    pub current_fail_per_sec: f64,
-    pub total_rps: f64,
-    pub total_fail_per_sec: f64,
-    /// Failed requests over all requests, from 0 to 1.
-    pub fail_ratio: f64,
-    pub current_response_time_percentiles: CurrentPercentiles,
-    pub state: RunState,
-    pub user_count: u64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CurrentPercentiles {
-    #[serde(rename = "response_time_percentile_0.5")]
-    pub median: Option<f64>,
-    #[serde(rename = "response_time_percentile_0.95")]
-    pub p95: Option<f64>,
-}
-
-impl<'a> StatsResponse<'a> {
-    pub fn new(snapshot: &'a StatsSnapshot, state: RunState, user_count: u64) -> Self {
-        let aggregated = &snapshot.aggregated;
-        let mut stats: Vec<&EntryStats> = snapshot.entries.iter().take(MAX_ROWS).collect();
-        stats.push(aggregated);
-        let errors = &snapshot.errors[..snapshot.errors.len().min(MAX_ROWS)];
-
-        StatsResponse {
-            stats,
-            errors,
-            current_rps: aggregated.current_rps,
-            current_fail_per_sec: aggregated.current_fail_per_sec,
-            total_rps: aggregated.total_rps,
-            total_fail_per_sec: aggregated.total_fail_per_sec,
-            fail_ratio: fail_ratio(aggregated),
-            current_response_time_percentiles: CurrentPercentiles {
-                median: snapshot.current_median,
-                p95: snapshot.current_p95,
-            },
-            state,
-            user_count,
-        }
-    }
-}
-
-/// Failures over requests, or 1 when there are failures but no requests (as Locust does).
-pub fn fail_ratio(entry: &EntryStats) -> f64 {
-    match (entry.num_requests, entry.num_failures) {
-        (0, 0) => 0.0,
-        (0, _) => 1.0,
-        (requests, failures) => failures as f64 / requests as f64,
-    }
+/// Returns the body of `GET /stats/requests`, with entries and errors cut to 500 each.
+pub fn stats_requests_json(snapshot: &StatsSnapshot, state: RunState, user_count: u64) -> Value {
+    let mut snapshot = snapshot.clone();
+    snapshot.entries.truncate(MAX_ROWS);
+    snapshot.errors.truncate(MAX_ROWS);
+    let user_count = usize::try_from(user_count).unwrap_or(usize::MAX);
+    snapshot.to_locust_json(state.as_str(), user_count)
 }
 
 /// Serialises the chart history as Locust's records: each value is a `[time, value]` pair and
@@ -73,17 +26,51 @@ pub fn history_json(points: &[HistoryPoint]) -> Value {
     let records: Vec<Value> = points
         .iter()
         .map(|point| {
-            let time = point.time.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            let time = format_utc(point.time);
             json!({
                 "time": time,
                 "current_rps": [time, point.current_rps],
                 "current_fail_per_sec": [time, point.current_fail_per_sec],
-                "response_time_percentile_0.5": [time, point.current_median],
-                "response_time_percentile_0.95": [time, point.current_p95],
+                "response_time_percentile_0.5": [time, point.response_time_percentile_50],
+                "response_time_percentile_0.95": [time, point.response_time_percentile_95],
                 "total_avg_response_time": [time, point.total_avg_response_time],
                 "user_count": [time, point.user_count],
             })
         })
         .collect();
     Value::Array(records)
+}
+
+/// Formats unix seconds as `2026-08-22T10:00:05Z`.
+fn format_utc(unix_seconds: f64) -> String {
+    let whole = unix_seconds.floor() as i64;
+    DateTime::from_timestamp(whole, 0)
+        .map(|time| time.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_uses_locust_pairs() {
+        let point = HistoryPoint {
+            time: 1_787_392_805.7,
+            user_count: 4,
+            current_rps: 9.5,
+            current_fail_per_sec: 0.5,
+            response_time_percentile_50: Some(38.0),
+            response_time_percentile_95: None,
+            total_avg_response_time: 45.0,
+        };
+        let body = history_json(&[point]);
+        let record = &body[0];
+        let time = record["time"].as_str().unwrap();
+        assert!(time.ends_with('Z'), "{time}");
+        assert_eq!(record["current_rps"], json!([time, 9.5]));
+        assert_eq!(record["user_count"], json!([time, 4]));
+        assert_eq!(record["response_time_percentile_0.5"], json!([time, 38.0]));
+        assert_eq!(record["response_time_percentile_0.95"], json!([time, null]));
+    }
 }

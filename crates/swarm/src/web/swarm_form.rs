@@ -5,16 +5,20 @@ use std::time::Duration;
 
 use super::control::SwarmSettings;
 
-/// Why a `POST /swarm` form was rejected; the message is shown to the user as is.
+/// Reason a `POST /swarm` form was rejected. The page shows the message to the user as is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SwarmFormError {
     #[error("Missing user_count or spawn_rate from /swarm request")]
     Missing,
     #[error("invalid user_count {0:?}: expected a whole number of users, such as 10")]
     UserCount(String),
-    #[error("invalid spawn_rate {0:?}: expected a positive number of users per second, such as 2.5")]
+    #[error(
+        "invalid spawn_rate {0:?}: expected a positive number of users per second, such as 2.5"
+    )]
     SpawnRate(String),
-    #[error("invalid host {0:?}: expected an http:// or https:// URL, such as http://127.0.0.1:8000")]
+    #[error(
+        "invalid host {0:?}: expected an http:// or https:// URL, such as http://127.0.0.1:8000"
+    )]
     Host(String),
     #[error("invalid run_time {0:?}: Valid run_time formats are : 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.")]
     RunTime(String),
@@ -43,7 +47,10 @@ pub fn parse_swarm_form(
     };
 
     // Locust strips angle brackets from the host so that it cannot inject markup.
-    let host: String = field("host").chars().filter(|c| !matches!(c, '<' | '>')).collect();
+    let host: String = field("host")
+        .chars()
+        .filter(|c| !matches!(c, '<' | '>'))
+        .collect();
     let host = if host.is_empty() {
         current_host.to_owned()
     } else {
@@ -130,13 +137,26 @@ mod tests {
             ("3h30m10s", 12610),
         ];
         for (text, seconds) in cases {
-            assert_eq!(parse_run_time(text), Some(Duration::from_secs(seconds)), "{text}");
+            assert_eq!(
+                parse_run_time(text),
+                Some(Duration::from_secs(seconds)),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn run_time_rejects_malformed_text() {
-        for text in ["", "s", "10x", "1m2h", "5m5m", "1h20", "-3", "99999999999999999999h"] {
+        for text in [
+            "",
+            "s",
+            "10x",
+            "1m2h",
+            "5m5m",
+            "1h20",
+            "-3",
+            "99999999999999999999h",
+        ] {
             assert_eq!(parse_run_time(text), None, "{text}");
         }
     }
@@ -172,11 +192,19 @@ mod tests {
                 SwarmFormError::SpawnRate("NaN".into()),
             ),
             (
-                vec![("user_count", "10"), ("spawn_rate", "1"), ("host", "ftp://x")],
+                vec![
+                    ("user_count", "10"),
+                    ("spawn_rate", "1"),
+                    ("host", "ftp://x"),
+                ],
                 SwarmFormError::Host("ftp://x".into()),
             ),
             (
-                vec![("user_count", "10"), ("spawn_rate", "1"), ("run_time", "soon")],
+                vec![
+                    ("user_count", "10"),
+                    ("spawn_rate", "1"),
+                    ("run_time", "soon"),
+                ],
                 SwarmFormError::RunTime("soon".into()),
             ),
         ];
