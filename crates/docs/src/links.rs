@@ -18,7 +18,11 @@ pub struct BrokenLink {
 
 impl fmt::Display for BrokenLink {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "{}: {} {}", self.page, self.target, self.reason)
+        write!(
+            formatter,
+            "{}: broken link to {}: {}",
+            self.page, self.target, self.reason
+        )
     }
 }
 
@@ -81,8 +85,8 @@ fn resolve(files: &BTreeMap<&str, &[u8]>, page: &str, target: &str) -> Result<()
     }
     if target.starts_with('/') {
         return Err(
-            "is an absolute path, which breaks when the site is served under a prefix such as \
-             /workshop/; use a path relative to the page"
+            "an absolute path breaks when the site is served under a prefix such as /workshop/, \
+             so use a path relative to the page"
                 .to_string(),
         );
     }
@@ -99,7 +103,7 @@ fn resolve(files: &BTreeMap<&str, &[u8]>, page: &str, target: &str) -> Result<()
         join_relative(page, path)?
     };
     let Some(bytes) = files.get(resolved.as_str()) else {
-        return Err(format!("points to {resolved}, which is not in the site"));
+        return Err(format!("the site contains no file {resolved}"));
     };
 
     if !fragment.is_empty() && resolved.ends_with(".html") {
@@ -126,7 +130,7 @@ fn join_relative(page: &str, path: &str) -> Result<String, String> {
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    return Err("points outside the site".to_string());
+                    return Err("the path goes above the site root".to_string());
                 }
             }
             name => parts.push(name),

@@ -49,7 +49,7 @@ fn build(src_dir: &Path, out_dir: &Path) -> Result<()> {
     let broken = site.broken_links();
     if !broken.is_empty() {
         for link in &broken {
-            eprintln!("broken link: {link}");
+            eprintln!("{link}");
         }
         anyhow::bail!(
             "{} broken links or images in {}; fix them and run again",

@@ -44,11 +44,19 @@ pub fn render_page(
     html.push_str("<link rel=\"stylesheet\" href=\"style.css\">\n</head>\n<body>\n");
 
     html.push_str("<div class=\"layout\">\n");
-    write_sidebar(&mut html, site_title, nav, current);
-    html.push_str("<main>\n");
+    write_sidebar(&mut html, nav, current);
+    html.push_str("<main>\n<article class=\"content\">\n");
+    // The table of contents goes right after the page's title when the body starts with one.
+    let (heading, rest) = match page.body_html.split_once("</h1>\n") {
+        Some((heading, rest)) if page.body_html.starts_with("<h1") => (heading, rest),
+        _ => ("", page.body_html),
+    };
+    if !heading.is_empty() {
+        html.push_str(heading);
+        html.push_str("</h1>\n");
+    }
     write_toc(&mut html, page.toc);
-    html.push_str("<article class=\"content\">\n");
-    html.push_str(page.body_html);
+    html.push_str(rest);
     html.push_str("</article>\n");
     write_pager(&mut html, nav, current);
     html.push_str("</main>\n</div>\n");
@@ -57,14 +65,9 @@ pub fn render_page(
     html
 }
 
-fn write_sidebar(html: &mut String, site_title: &str, nav: &[NavEntry], current: usize) {
-    html.push_str("<nav class=\"sidebar\" aria-label=\"Pages\">\n");
-    let _ = writeln!(
-        html,
-        "<p class=\"site-title\"><a href=\"index.html\">{}</a></p>",
-        escape_html(site_title)
-    );
-    html.push_str("<ol>\n");
+/// Writes the list of every page. The first entry, the index, also names the whole site.
+fn write_sidebar(html: &mut String, nav: &[NavEntry], current: usize) {
+    html.push_str("<nav class=\"sidebar\" aria-label=\"Pages\">\n<ol>\n");
     for (index, entry) in nav.iter().enumerate() {
         let current_marker = if index == current {
             " aria-current=\"page\""
