@@ -56,6 +56,10 @@
     return new Date(unixSeconds * 1000).toLocaleString();
   }
 
+  function formatShortTime(isoTime) {
+    return new Date(isoTime).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+  }
+
   function cell(text, className) {
     const td = document.createElement("td");
     td.textContent = text;
@@ -116,7 +120,7 @@
   function updateMonitor(stats) {
     byId("monitor-users").textContent = formatNumber(stats.user_count, 0);
     byId("monitor-rps").textContent = formatNumber(stats.current_rps, 2);
-    byId("monitor-failures").textContent = `${formatNumber(stats.fail_ratio * 100, 0)} %`;
+    byId("monitor-failures").textContent = `${formatNumber(stats.fail_ratio * 100, 1)} %`;
     const failures = stats.errors.length;
     byId("failures-count").textContent = failures > 0 ? String(failures) : "";
   }
@@ -272,12 +276,12 @@
     return Number(localStorage.getItem("swarm-baseline-run")) || null;
   }
 
-  function deltaSpan(value, base, higherIsBetter) {
+  function deltaSpan(value, base, kind, higherIsBetter) {
     const span = document.createElement("span");
     span.className = "delta";
     const difference = value - base;
     const percent = base !== 0 ? ` (${difference >= 0 ? "+" : ""}${formatNumber((difference / base) * 100, 0)} %)` : "";
-    span.textContent = `${difference >= 0 ? "+" : ""}${formatNumber(difference, 2)}${percent}`;
+    span.textContent = `${difference >= 0 ? "+" : ""}${formatCell(difference, kind)}${percent}`;
     if (Math.abs(difference) < 1e-9) {
       span.classList.add("same");
     } else if (higherIsBetter !== null) {
@@ -311,14 +315,14 @@
     tr.append(
       cell(String(run.id), "number"),
       baselineRadio(run, isChosen),
-      cell(new Date(run.ended_at).toLocaleString()),
-      cell(run.host, "name"),
+      cell(formatShortTime(run.ended_at), "nowrap"),
+      cell(run.host, "nowrap"),
     );
 
     for (const [field, kind, higherIsBetter] of RUN_FIGURES) {
       const td = cell(formatCell(run[field], kind), "number");
       if (chosen && !isChosen) {
-        td.appendChild(deltaSpan(run[field], chosen[field], higherIsBetter));
+        td.appendChild(deltaSpan(run[field], chosen[field], kind, higherIsBetter));
       }
       tr.appendChild(td);
     }
