@@ -49,7 +49,7 @@ pub fn render_markdown(markdown: &str) -> RenderedMarkdown {
                     if matches!(event, Event::End(TagEnd::Heading(_))) {
                         break;
                     }
-                    inner.push(event);
+                    inner.push(rewrite_link(event));
                 }
                 let text = plain_text(&inner);
                 let id = unique_id(
@@ -108,20 +108,7 @@ pub fn render_markdown(markdown: &str) -> RenderedMarkdown {
             Event::End(TagEnd::CodeBlock) => {
                 output.push(Event::Html("</code></pre></div>\n".into()));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                output.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: rewrite_page_link(dest_url),
-                    title,
-                    id,
-                }));
-            }
-            other => output.push(other),
+            other => output.push(rewrite_link(other)),
         }
     }
 
@@ -201,6 +188,25 @@ fn unique_id(id: String, used: &mut HashSet<String>) -> String {
     candidate
 }
 
+/// Points a link to another page's Markdown file at its HTML output, and returns every other
+/// event unchanged.
+fn rewrite_link(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: rewrite_page_link(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    }
+}
+
 /// Rewrites a relative link to another page, `exercise-1.md#step`, to its output name,
 /// `exercise-1.html#step`. Absolute URLs and links to other files stay as they are.
 fn rewrite_page_link(url: CowStr<'_>) -> CowStr<'_> {
@@ -276,6 +282,15 @@ mod tests {
                 "for {source}"
             );
         }
+    }
+
+    #[test]
+    fn links_in_headings_are_rewritten() {
+        let rendered = render_markdown("## See [exercise 1](exercise-1.md)\n");
+        assert!(rendered
+            .body_html
+            .contains("<a href=\"exercise-1.html\">exercise 1</a>"));
+        assert_eq!(rendered.toc[0].text, "See exercise 1");
     }
 
     #[test]
