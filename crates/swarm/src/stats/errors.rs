@@ -24,10 +24,11 @@ pub struct StatsErrors {
     errors: Vec<StatsError>,
 }
 
-/// Replaces the parts of a message that change from one request to the next (URLs, numbers
-/// of four or more digits, hexadecimal addresses, UUIDs), so one kind of failure stays one row.
+/// Replaces the parts of a message that change from one request to the next (URLs, UUIDs,
+/// hexadecimal addresses, durations, numbers of six or more digits), so one kind of failure
+/// stays one row. Status codes and `host:port` pairs stay as they are.
 pub fn normalise_message(message: &str) -> String {
-    static PATTERNS: OnceLock<[(Regex, &'static str); 4]> = OnceLock::new();
+    static PATTERNS: OnceLock<[(Regex, &'static str); 5]> = OnceLock::new();
     let patterns = PATTERNS.get_or_init(|| {
         let compile = |pattern: &str| Regex::new(pattern).expect("pattern is valid");
         [
@@ -37,7 +38,8 @@ pub fn normalise_message(message: &str) -> String {
                 "<uuid>",
             ),
             (compile(r"\b0x[0-9a-fA-F]+\b"), "0x...."),
-            (compile(r"\d{4,}(\.\d+)?|\d+\.\d+"), "<n>"),
+            (compile(r"\b\d+(\.\d+)? ?(ms|s)\b"), "<duration>"),
+            (compile(r"\b\d{6,}\b"), "<n>"),
         ]
     });
     let mut message = message.to_owned();
@@ -142,6 +144,14 @@ mod tests {
         assert_eq!(rows[0].first_seen, 1.0);
         assert_eq!(rows[0].last_seen, 2.0);
         assert_eq!(rows[1].occurrences, 2);
+    }
+
+    #[test]
+    fn host_and_port_stay_in_message() {
+        assert_eq!(
+            normalise_message("connection refused by 127.0.0.1:8000: is the server running?"),
+            "connection refused by 127.0.0.1:8000: is the server running?"
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub struct EntrySummary {
     pub fail_ratio: f64,
     /// Percentiles over the whole run, one per `PERCENTILES_TO_REPORT`.
     pub percentiles: Vec<PercentileValue>,
-    /// Percentiles over the current window, one per `PERCENTILES_TO_CHART`.
+    /// Percentiles over the current window, one per `PERCENTILES_TO_REPORT`.
     pub current_percentiles: Vec<PercentileValue>,
 }
 
@@ -104,7 +104,7 @@ impl EntrySummary {
             total_fail_per_sec: entry.total_fail_per_sec(start_time),
             fail_ratio: entry.fail_ratio(),
             percentiles: percentiles(times, &PERCENTILES_TO_REPORT),
-            current_percentiles: percentiles(&current, &PERCENTILES_TO_CHART),
+            current_percentiles: percentiles(&current, &PERCENTILES_TO_REPORT),
         }
     }
 

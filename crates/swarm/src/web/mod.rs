@@ -9,6 +9,7 @@ mod auth;
 mod control;
 mod page;
 mod routes;
+mod runner_control;
 mod runs;
 mod stats_json;
 mod swarm_form;
@@ -26,6 +27,7 @@ pub use auth::{Credentials, InvalidCredentials};
 pub use control::{
     ExceptionStats, FormDefaults, RunState, StartRejected, SwarmControl, SwarmSettings,
 };
+pub use runner_control::RunnerControl;
 pub use runs::{RunLog, RunRecord, RUNS_FILE_NAME};
 pub use swarm_form::parse_run_time;
 

@@ -1,0 +1,11 @@
+//! Runs the users: the HTTP client, the user loop, spawning and the run control.
+
+pub mod client;
+pub mod dispatch;
+pub mod request;
+pub mod runner;
+pub mod tags;
+pub mod user;
+pub mod wait;
+
+pub use runner::{LogLine, RunTimes, Runner, RunnerOptions, RunnerState, StartError, StartRequest};

@@ -1,0 +1,232 @@
+//! One simulated user: a tokio task that runs `on_start`, then tasks with waits in between,
+//! then `on_stop`.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rand::Rng;
+use tokio::sync::{mpsc, watch};
+
+use super::client::{CookieJar, HttpClient};
+use super::request::perform;
+use super::wait::Pacer;
+use crate::scenario::{DataMode, Request, Task, TaskKind, TaskSet, UserClass, WaitTime};
+use crate::stats::Sample;
+
+/// How a user should stop, sent by the runner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopMode {
+    Run,
+    /// Finish the current task (a wait is cut short), then run `on_stop`.
+    AfterTask,
+    /// Abandon the current request at once, then run `on_stop`.
+    Now,
+}
+
+/// Messages to the statistics aggregator.
+#[derive(Debug)]
+pub enum StatsMessage {
+    Sample(Sample),
+    /// Replies once every message sent before it is recorded.
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+/// What the users of one class share during a run.
+#[derive(Debug)]
+pub struct UserEnv {
+    pub class: Arc<UserClass>,
+    /// Base URL without a trailing slash.
+    pub host: Arc<str>,
+    pub client: HttpClient,
+    pub samples: mpsc::UnboundedSender<StatsMessage>,
+    /// Next data file row for round-robin mode.
+    pub next_row: AtomicUsize,
+}
+
+impl UserEnv {
+    pub fn record(&self, sample: Sample) {
+        // The aggregator only goes away when the runner does, so a failed send loses nothing
+        // anyone could read.
+        let _ = self.samples.send(StatsMessage::Sample(sample));
+    }
+}
+
+/// What one user keeps between requests.
+#[derive(Debug)]
+pub struct UserState {
+    /// 0-based spawn order within the run.
+    pub index: usize,
+    pub variables: HashMap<String, String>,
+    pub jar: CookieJar,
+    pub data_row: Option<usize>,
+}
+
+enum Flow {
+    Continue,
+    Stop,
+}
+
+/// Runs one user until the runner asks it to stop.
+pub async fn run_user(env: Arc<UserEnv>, index: usize, mut stop: watch::Receiver<StopMode>) {
+    let class = env.class.clone();
+    let data_row = class.data.as_ref().map(|data| match data.mode {
+        DataMode::PerUser => index % data.rows.len(),
+        DataMode::RoundRobin => env.next_row.fetch_add(1, Ordering::Relaxed) % data.rows.len(),
+    });
+    let mut user = UserState {
+        index,
+        variables: class.variables.iter().cloned().collect(),
+        jar: CookieJar::default(),
+        data_row,
+    };
+    let behaviour = &class.behaviour;
+    let wait_time = behaviour.wait_time.unwrap_or_default();
+
+    if let Flow::Continue = run_requests(&env, &mut user, &behaviour.on_start, &mut stop).await {
+        task_loop(&env, &mut user, behaviour, wait_time, None, &mut stop).await;
+    }
+    // on_stop runs even after an interrupted task, as in Locust; the runner bounds how long.
+    for request in &behaviour.on_stop {
+        perform(&env, &mut user, request).await;
+    }
+}
+
+async fn run_requests(
+    env: &UserEnv,
+    user: &mut UserState,
+    requests: &[Request],
+    stop: &mut watch::Receiver<StopMode>,
+) -> Flow {
+    for request in requests {
+        if let Flow::Stop = unless_stopped_now(stop, perform(env, user, request)).await {
+            return Flow::Stop;
+        }
+    }
+    Flow::Continue
+}
+
+/// Runs `work` unless the runner asks to stop at once.
+async fn unless_stopped_now(
+    stop: &mut watch::Receiver<StopMode>,
+    work: impl Future<Output = ()>,
+) -> Flow {
+    tokio::select! {
+        _ = work => Flow::Continue,
+        _ = stopped_now(stop) => Flow::Stop,
+    }
+}
+
+async fn stopped_now(stop: &mut watch::Receiver<StopMode>) {
+    loop {
+        if *stop.borrow_and_update() == StopMode::Now {
+            return;
+        }
+        if stop.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn stop_requested(stop: &mut watch::Receiver<StopMode>) {
+    loop {
+        if *stop.borrow_and_update() != StopMode::Run {
+            return;
+        }
+        if stop.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Picks and runs tasks of `set`, waiting between them; returns after `limit` tasks (a group)
+/// or when the runner asks to stop.
+async fn task_loop(
+    env: &UserEnv,
+    user: &mut UserState,
+    set: &TaskSet,
+    wait_time: WaitTime,
+    limit: Option<u32>,
+    stop: &mut watch::Receiver<StopMode>,
+) -> Flow {
+    let mut pacer = Pacer::default();
+    let mut next_in_sequence = 0;
+    let mut runs = 0;
+    loop {
+        if *stop.borrow() != StopMode::Run {
+            return Flow::Stop;
+        }
+        let task = if set.sequential {
+            let task = &set.tasks[next_in_sequence % set.tasks.len()];
+            next_in_sequence += 1;
+            task
+        } else {
+            pick_weighted(set)
+        };
+        if let Some(data) = &env.class.data {
+            if data.mode == DataMode::RoundRobin {
+                user.data_row =
+                    Some(env.next_row.fetch_add(1, Ordering::Relaxed) % data.rows.len());
+            }
+        }
+        if let Flow::Stop = run_task(env, user, task, wait_time, stop).await {
+            return Flow::Stop;
+        }
+        runs += 1;
+        if limit.is_some_and(|limit| runs >= limit) {
+            return Flow::Continue;
+        }
+        let wait = pacer.next_wait(wait_time, Instant::now());
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop_requested(stop) => return Flow::Stop,
+        }
+    }
+}
+
+async fn run_task(
+    env: &UserEnv,
+    user: &mut UserState,
+    task: &Task,
+    parent_wait: WaitTime,
+    stop: &mut watch::Receiver<StopMode>,
+) -> Flow {
+    match &task.kind {
+        TaskKind::Steps(requests) => run_requests(env, user, requests, stop).await,
+        TaskKind::Group(group) => {
+            let wait_time = group.wait_time.unwrap_or(parent_wait);
+            let mut flow = run_requests(env, user, &group.on_start, stop).await;
+            if let Flow::Continue = flow {
+                // Groups nest, so the recursion needs a boxed future.
+                flow = Box::pin(task_loop(
+                    env,
+                    user,
+                    group,
+                    wait_time,
+                    Some(group.iterations),
+                    stop,
+                ))
+                .await;
+            }
+            for request in &group.on_stop {
+                perform(env, user, request).await;
+            }
+            flow
+        }
+    }
+}
+
+fn pick_weighted(set: &TaskSet) -> &Task {
+    let total = set.total_weight();
+    let mut ticket = rand::thread_rng().gen_range(0..total);
+    for task in &set.tasks {
+        let weight = u64::from(task.weight);
+        if ticket < weight {
+            return task;
+        }
+        ticket -= weight;
+    }
+    &set.tasks[set.tasks.len() - 1]
+}
