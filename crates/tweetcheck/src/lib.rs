@@ -1,1 +1,12 @@
+//! A stand-in for the TweetCheck REST API, the target of the load-testing workshop.
+//!
+//! [`server::start`] runs the API on a SQLite database that it creates, migrates and seeds.
 
+pub mod api;
+pub mod auth;
+pub mod db;
+pub mod server;
+mod state;
+
+pub use server::{start, Config, Running};
+pub use state::AppState;

@@ -1,0 +1,138 @@
+//! Starting and stopping the TweetCheck server.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use anyhow::Context;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use http::StatusCode;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::auth::TokenCache;
+use crate::db::{self, Db};
+use crate::state::AppState;
+
+/// Where the server listens and which database it uses.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The socket address to bind, such as `127.0.0.1:8000`. Port 0 picks a free port.
+    pub bind: String,
+    /// A SQLite URL such as `sqlite://tweetcheck.db`. The file is created if missing.
+    pub database_url: String,
+}
+
+/// A server started by [`start`]. Dropping it without [`Running::shutdown`] leaves the server
+/// task running until the runtime stops.
+#[derive(Debug)]
+pub struct Running {
+    local_addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+    db: Db,
+}
+
+/// Opens (creating and migrating) the database, inserts the seed data that is absent, binds
+/// the listener and spawns the server task.
+pub async fn start(config: Config) -> anyhow::Result<Running> {
+    let db = Db::open(&config.database_url).await?;
+    db::seed(&db.writer).await.with_context(|| {
+        format!(
+            "failed to insert the seed data into {}",
+            config.database_url
+        )
+    })?;
+
+    let listener = TcpListener::bind(&config.bind).await.with_context(|| {
+        format!(
+            "failed to bind {}. Is another server using it?",
+            config.bind
+        )
+    })?;
+    let local_addr = listener
+        .local_addr()
+        .context("failed to read the bound address")?;
+
+    let state = AppState {
+        db: db.clone(),
+        tokens: TokenCache::default(),
+    };
+    let app = router(state);
+
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                // A dropped sender stops the server as well.
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(address = %local_addr, database = %config.database_url, "server started");
+
+    Ok(Running {
+        local_addr,
+        stop,
+        task,
+        db,
+    })
+}
+
+impl Running {
+    /// The address the server listens on, with the actual port when the configured one was 0.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Stops accepting connections, waits for in-flight requests to finish, then closes the
+    /// database.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.task
+            .await
+            .context("the server task panicked")?
+            .context("the server failed while shutting down")?;
+        self.db.close().await;
+        tracing::info!(address = %self.local_addr, "server stopped");
+        Ok(())
+    }
+}
+
+fn router(state: AppState) -> Router {
+    crate::api::router(&state)
+        .fallback(not_found)
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(json!({ "detail": "Not found." })),
+    )
+        .into_response()
+}
+
+/// Logs one line per request. The query string is left out because it may contain a token
+/// (`/api/users/?token=...`).
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+
+    let response = next.run(request).await;
+
+    tracing::info!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        latency_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}
