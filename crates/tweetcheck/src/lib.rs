@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod db;
+pub mod html;
 pub mod server;
 mod state;
 

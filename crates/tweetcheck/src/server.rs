@@ -104,10 +104,12 @@ impl Running {
 }
 
 fn router(state: AppState) -> Router {
-    crate::api::router(&state)
+    let app = crate::api::router(&state)
+        .merge(crate::html::routes())
         .fallback(not_found)
-        .layer(middleware::from_fn(log_request))
-        .with_state(state)
+        .with_state(state.clone());
+    // The browsable API wraps the whole router because its pages repeat requests (OPTIONS).
+    crate::html::wrap(app, state).layer(middleware::from_fn(log_request))
 }
 
 async fn not_found() -> Response {

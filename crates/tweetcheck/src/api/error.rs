@@ -84,6 +84,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthenticated(AuthError::Database(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unauthenticated(AuthError::Csrf(_)) => StatusCode::FORBIDDEN,
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::PermissionDenied => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,

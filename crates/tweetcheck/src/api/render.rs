@@ -129,7 +129,8 @@ pub async fn middleware(
     };
 
     if resource.requires_auth {
-        match auth::authenticate(request.headers(), &state).await {
+        let (method, headers) = (request.method(), request.headers());
+        match auth::session::authenticate(method, headers, request.extensions(), &state).await {
             Ok(Some(user)) => {
                 request.extensions_mut().insert(Caller(user));
             }
@@ -179,10 +180,12 @@ pub fn render(result: ApiResponse, format: Format, resource: &Resource) -> Respo
 
     let mut headers = HeaderMap::new();
     headers.insert(header::ALLOW, HeaderValue::from_static(resource.allow));
-    headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    // Session cookies authenticate too, so responses vary with `Cookie` as well.
+    headers.insert(header::VARY, HeaderValue::from_static("Accept, Cookie"));
 
-    // TODO: render `Format::BrowsableApi` as an HTML page. Until then browsers get JSON.
-    let _ = format;
+    // The browsable API's layer turns the JSON into an HTML page with this data.
+    let page = (format == Format::BrowsableApi)
+        .then(|| crate::html::PageData::new(body.clone(), resource));
     let body = match body {
         Some(value) => {
             headers.insert(
@@ -197,6 +200,9 @@ pub fn render(result: ApiResponse, format: Format, resource: &Resource) -> Respo
 
     let mut response = (status, body).into_response();
     response.headers_mut().extend(headers);
+    if let Some(page) = page {
+        response.extensions_mut().insert(page);
+    }
     response
 }
 

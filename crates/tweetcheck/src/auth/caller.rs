@@ -55,6 +55,9 @@ pub enum AuthError {
     InvalidToken,
     #[error("User inactive or deleted.")]
     Inactive,
+    /// A session-authenticated unsafe request without the session's CSRF token (403).
+    #[error(transparent)]
+    Csrf(#[from] super::csrf::CsrfError),
     #[error("failed to look up a token: {0}")]
     Database(#[from] sqlx::Error),
 }
