@@ -5,7 +5,9 @@
 pub mod api;
 pub mod auth;
 pub mod db;
+pub mod domain;
 pub mod html;
+pub mod scheduler;
 pub mod server;
 mod state;
 

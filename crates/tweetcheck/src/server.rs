@@ -11,11 +11,11 @@ use axum::Router;
 use http::StatusCode;
 use serde_json::json;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::auth::TokenCache;
 use crate::db::{self, Db};
+use crate::scheduler;
 use crate::state::AppState;
 
 /// Where the server listens and which database it uses.
@@ -34,6 +34,8 @@ pub struct Running {
     local_addr: SocketAddr,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    stop_scheduler: watch::Sender<bool>,
+    scheduler: JoinHandle<()>,
     db: Db,
 }
 
@@ -58,10 +60,9 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         .local_addr()
         .context("failed to read the bound address")?;
 
-    let state = AppState {
-        db: db.clone(),
-        tokens: TokenCache::default(),
-    };
+    let state = AppState::new(db.clone());
+    let (stop_scheduler, scheduler_stopped) = watch::channel(false);
+    let scheduler = scheduler::spawn(state.clone(), scheduler_stopped);
     let app = router(state);
 
     let (stop, stopped) = oneshot::channel::<()>();
@@ -79,6 +80,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         local_addr,
         stop,
         task,
+        stop_scheduler,
+        scheduler,
         db,
     })
 }
@@ -97,6 +100,10 @@ impl Running {
             .await
             .context("the server task panicked")?
             .context("the server failed while shutting down")?;
+        let _ = self.stop_scheduler.send(true);
+        self.scheduler
+            .await
+            .context("the scheduler task panicked")?;
         self.db.close().await;
         tracing::info!(address = %self.local_addr, "server stopped");
         Ok(())

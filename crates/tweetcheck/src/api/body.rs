@@ -77,21 +77,8 @@ pub fn parse_json(bytes: &[u8]) -> Result<Fields, ApiError> {
         Value::Object(fields) => Ok(Fields(fields)),
         other => Err(ApiError::NonField(format!(
             "Invalid data. Expected a dictionary, but got {}.",
-            json_type_name(&other)
+            super::fields::python_type_name(&other)
         ))),
-    }
-}
-
-/// The Python type name that Django REST Framework shows for a JSON value.
-fn json_type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "NoneType",
-        Value::Bool(_) => "bool",
-        Value::Number(number) if number.is_f64() => "float",
-        Value::Number(_) => "int",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-        Value::Object(_) => "dict",
     }
 }
 

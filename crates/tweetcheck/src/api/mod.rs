@@ -2,10 +2,13 @@
 
 mod body;
 mod error;
+mod fields;
+mod options;
 pub mod render;
 mod response;
 mod root;
 mod token_auth;
+mod tweets;
 
 use axum::middleware::from_fn_with_state;
 use axum::routing::MethodRouter;
@@ -37,5 +40,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/api-token-auth/",
             route(state, &token_auth::RESOURCE, token_auth::handlers()),
+        )
+        .route(
+            "/api/tweets/",
+            route(state, &tweets::LIST, tweets::list_handlers()),
+        )
+        .route(
+            "/api/tweets/{id}/",
+            route(state, &tweets::DETAIL, tweets::detail_handlers()),
         )
 }

@@ -2,8 +2,9 @@
 
 use axum::extract::State;
 use axum::routing::{post, MethodRouter};
-use serde_json::{json, Value};
+use serde_json::json;
 
+use super::fields::required_string;
 use super::{ApiError, ApiResponse, FieldErrors, Fields, Resource};
 use crate::auth::{password, token};
 use crate::state::AppState;
@@ -52,32 +53,4 @@ async fn obtain_token(
 
     let key = token::get_or_create(&state.db.writer, user_id).await?;
     Ok(ApiResponse::ok(json!({ "token": key })))
-}
-
-/// Reads a required, non-blank string field, recording Django REST Framework's message when it
-/// is missing or blank. Numbers and booleans in JSON are taken as their text.
-pub fn required_string(fields: &Fields, name: &str, errors: &mut FieldErrors) -> Option<String> {
-    let text = match fields.get(name) {
-        None | Some(Value::Null) => {
-            let message = if fields.contains(name) {
-                "This field may not be null."
-            } else {
-                "This field is required."
-            };
-            errors.add(name, message);
-            return None;
-        }
-        Some(Value::String(text)) => text.clone(),
-        Some(Value::Number(number)) => number.to_string(),
-        Some(Value::Bool(flag)) => if *flag { "True" } else { "False" }.to_owned(),
-        Some(Value::Array(_) | Value::Object(_)) => {
-            errors.add(name, "Not a valid string.");
-            return None;
-        }
-    };
-    if text.trim().is_empty() {
-        errors.add(name, "This field may not be blank.");
-        return None;
-    }
-    Some(text)
 }

@@ -1,6 +1,6 @@
 //! Who is calling: API tokens, the `Caller` extractor and password hashing.
 
-mod caller;
+pub mod caller;
 pub mod csrf;
 pub mod password;
 pub mod session;

@@ -1,7 +1,9 @@
 //! The SQLite database: connection pools, migrations and seed data.
 
+pub mod actions;
 mod seed;
 pub mod time;
+pub mod tweets;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -8,9 +8,18 @@ pub fn format(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// The current time, formatted by [`format`].
+/// Returns the current time, formatted by [`format`].
 pub fn now() -> String {
     format(Utc::now())
+}
+
+/// Formats a stored datetime for the API. Like Python's `isoformat`, which the original used, it
+/// leaves out a fraction of zero: `2030-01-01T12:00:00Z`.
+pub fn display(stored: &str) -> String {
+    match stored.strip_suffix(".000000Z") {
+        Some(whole_seconds) => format!("{whole_seconds}Z"),
+        None => stored.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -24,5 +33,17 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 12, 4, 15, 35, 38).unwrap();
 
         assert_eq!(format(at), "2026-12-04T15:35:38.000000Z");
+    }
+
+    #[test]
+    fn display_drops_zero_fraction() {
+        assert_eq!(
+            display("2030-01-01T12:00:00.000000Z"),
+            "2030-01-01T12:00:00Z"
+        );
+        assert_eq!(
+            display("2030-01-01T12:00:00.400760Z"),
+            "2030-01-01T12:00:00.400760Z"
+        );
     }
 }

@@ -1,0 +1,442 @@
+//! `/api/tweets/` and `/api/tweets/{id}/`: listing, creating, changing and deleting tweets.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::routing::{get, MethodRouter};
+use serde_json::{json, Value};
+
+use super::fields::{optional_pk, optional_string};
+use super::options::{self, FieldMeta};
+use super::{field_error, ApiError, ApiResponse, FieldErrors, Fields, Resource};
+use crate::auth::caller::email_without_domain;
+use crate::auth::{Caller, User};
+use crate::db::actions::{self, ActionKind, NewAction};
+use crate::db::time;
+use crate::db::tweets::{self, HandleRef, Scope, TweetRow, TweetValues};
+use crate::domain::{eta, tweet_body, twitter_id, TweetStatus};
+use crate::state::AppState;
+
+pub static LIST: Resource = Resource {
+    name: "Tweet List",
+    description: "",
+    allow: "GET, POST, HEAD, OPTIONS",
+    requires_auth: true,
+};
+
+pub static DETAIL: Resource = Resource {
+    name: "Tweet Instance",
+    description: "",
+    allow: "GET, PUT, PATCH, DELETE, HEAD, OPTIONS",
+    requires_auth: true,
+};
+
+pub fn list_handlers() -> MethodRouter<AppState> {
+    get(list).post(create).options(list_options)
+}
+
+pub fn detail_handlers() -> MethodRouter<AppState> {
+    get(retrieve)
+        .put(replace)
+        .patch(modify)
+        .delete(destroy)
+        .options(detail_options)
+}
+
+pub fn scope(user: &User) -> Scope {
+    Scope {
+        organization_id: user.organization_id,
+        user_id: user.id,
+    }
+}
+
+/// Converts a tweet row into the API's representation.
+pub fn to_json(row: &TweetRow) -> Value {
+    json!({
+        "id": row.id,
+        "handle": row.handle_id,
+        "screen_name": row.screen_name,
+        "body": row.body,
+        "status": row.status,
+        "eta": row.eta.as_deref().map(time::display),
+        "twitter_id": row.twitter_id,
+        "author": row.author_email.as_deref().map(email_without_domain),
+        "created": time::display(&row.created),
+        "last_editor": row.last_editor_email.as_deref().map(email_without_domain),
+        "last_modified": time::display(&row.last_modified),
+    })
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    RawQuery(query): RawQuery,
+) -> Result<ApiResponse, ApiError> {
+    let status = status_filter(query.as_deref())?;
+
+    let rows = tweets::list(&state.db.reader, scope(&user), status).await?;
+
+    Ok(ApiResponse::ok(Value::Array(
+        rows.iter().map(to_json).collect(),
+    )))
+}
+
+/// Parses the `?status=` filter. An empty value means no filter, as in django-filter.
+fn status_filter(query: Option<&str>) -> Result<Option<i64>, ApiError> {
+    let Some(query) = query else {
+        return Ok(None);
+    };
+    let value = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| key == "status")
+        .map(|(_, value)| value.into_owned())
+        .last();
+    match value.as_deref() {
+        None | Some("") => Ok(None),
+        Some(text) => match TweetStatus::parse_text(text) {
+            Some(status) => Ok(Some(status.code())),
+            None => Err(field_error(
+                "status",
+                format!("Select a valid choice. {text} is not one of the available choices."),
+            )),
+        },
+    }
+}
+
+/// The fields of a create or update request, after validation. `None` means absent.
+#[derive(Debug, Default)]
+struct TweetInput {
+    handle: Option<HandleRef>,
+    body: Option<String>,
+    status: Option<TweetStatus>,
+    /// `Some(None)` clears the eta.
+    eta: Option<Option<String>>,
+}
+
+/// Rejects a non-approver's request that sets any status other than pending.
+fn check_status_permission(user: &User, fields: &Fields) -> Result<(), ApiError> {
+    let Some(value) = fields.get("status") else {
+        return Ok(());
+    };
+    let pending = TweetStatus::parse_value(value) == Ok(TweetStatus::Pending);
+    if user.is_approver || pending {
+        Ok(())
+    } else {
+        Err(ApiError::PermissionDenied)
+    }
+}
+
+/// Validates the writable fields. With `partial` (PATCH) every field is optional, otherwise
+/// `handle` and `body` are required.
+async fn parse_input(
+    state: &AppState,
+    user: &User,
+    fields: &Fields,
+    partial: bool,
+) -> Result<TweetInput, ApiError> {
+    let mut errors = FieldErrors::default();
+    let mut input = TweetInput::default();
+
+    if !partial {
+        for name in ["handle", "body"] {
+            if !fields.contains(name) {
+                errors.add(name, "This field is required.");
+            }
+        }
+    }
+
+    if let Some(id) = optional_pk(fields, "handle", &mut errors) {
+        let handle =
+            tweets::handle_in_organization(&state.db.reader, id, user.organization_id).await?;
+        match handle {
+            Some(handle) => input.handle = Some(handle),
+            None => errors.add(
+                "handle",
+                format!("Invalid pk \"{id}\" - object does not exist."),
+            ),
+        }
+    }
+
+    if let Some(body) = optional_string(fields, "body", &mut errors) {
+        // Django REST Framework trims surrounding whitespace from text fields.
+        let body = body.trim().to_owned();
+        let messages = tweet_body::validate(&body);
+        if messages.is_empty() {
+            input.body = Some(body);
+        }
+        for message in messages {
+            errors.add("body", message);
+        }
+    }
+
+    if let Some(value) = fields.get("status") {
+        match TweetStatus::parse_value(value) {
+            Ok(status) => input.status = Some(status),
+            Err(text) => errors.add("status", format!("\"{text}\" is not a valid choice.")),
+        }
+    }
+
+    match fields.get("eta") {
+        None => {}
+        Some(Value::Null) => input.eta = Some(None),
+        Some(Value::String(text)) if text.trim().is_empty() => input.eta = Some(None),
+        Some(Value::String(text)) => match eta::parse(text) {
+            Some(at) => input.eta = Some(Some(time::format(at))),
+            None => errors.add("eta", eta::FORMAT_ERROR),
+        },
+        Some(_) => errors.add("eta", eta::FORMAT_ERROR),
+    }
+
+    errors.into_result()?;
+    Ok(input)
+}
+
+/// Rejects a scheduled tweet without an `eta`, the time it is posted at.
+fn check_schedule(values: &TweetValues) -> Result<(), ApiError> {
+    if values.status == TweetStatus::Scheduled.code() && values.eta.is_none() {
+        return Err(field_error("eta", "A scheduled tweet needs an eta."));
+    }
+    Ok(())
+}
+
+/// Returns the action that a change to `status` records, if that status has its own action.
+fn status_action(status: TweetStatus) -> Option<ActionKind> {
+    match status {
+        TweetStatus::Pending => None,
+        TweetStatus::Posted => Some(ActionKind::Posted),
+        TweetStatus::Rejected => Some(ActionKind::Rejected),
+        TweetStatus::Scheduled => Some(ActionKind::Scheduled),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    fields: Fields,
+) -> Result<ApiResponse, ApiError> {
+    check_status_permission(&user, &fields)?;
+    let input = parse_input(&state, &user, &fields, false).await?;
+    let (Some(handle), Some(body)) = (input.handle, input.body) else {
+        unreachable!("a valid create has a handle and a body");
+    };
+    let status = input.status.unwrap_or(TweetStatus::Pending);
+    let values = TweetValues {
+        handle_id: handle.id,
+        body,
+        status: status.code(),
+        eta: input.eta.flatten(),
+        twitter_id: if status == TweetStatus::Posted {
+            twitter_id::next()
+        } else {
+            String::new()
+        },
+    };
+    check_schedule(&values)?;
+
+    let now = time::now();
+    let mut transaction = state.db.writer.begin().await?;
+    let id = tweets::insert(&mut transaction, &values, user.id, &now).await?;
+    let action = NewAction {
+        organization_id: handle.organization_id,
+        handle_id: handle.id,
+        actor_id: Some(user.id),
+        kind: status_action(status).unwrap_or(ActionKind::Created),
+        tweet_id: id,
+        body: &values.body,
+    };
+    actions::record(&mut transaction, &action, &now).await?;
+    transaction.commit().await?;
+
+    if status == TweetStatus::Scheduled {
+        state.schedule_changed.notify_one();
+    }
+    let row = TweetRow {
+        id,
+        handle_id: handle.id,
+        screen_name: handle.screen_name,
+        organization_id: handle.organization_id,
+        body: values.body,
+        status: values.status,
+        eta: values.eta,
+        twitter_id: values.twitter_id,
+        author_email: Some(user.email.clone()),
+        created: now.clone(),
+        last_editor_email: Some(user.email.clone()),
+        last_modified: now,
+    };
+    Ok(ApiResponse::created(to_json(&row)))
+}
+
+/// Parses the id in a detail path. Anything but an integer matches no tweet.
+pub fn parse_id(text: &str) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| ApiError::NotFound)
+}
+
+async fn retrieve(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<String>,
+) -> Result<ApiResponse, ApiError> {
+    let id = parse_id(&id)?;
+    let row = tweets::get(&state.db.reader, scope(&user), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(ApiResponse::ok(to_json(&row)))
+}
+
+async fn replace(
+    state: State<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    fields: Fields,
+) -> Result<ApiResponse, ApiError> {
+    update(state, caller, id, fields, false).await
+}
+
+async fn modify(
+    state: State<AppState>,
+    caller: Caller,
+    id: Path<String>,
+    fields: Fields,
+) -> Result<ApiResponse, ApiError> {
+    update(state, caller, id, fields, true).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<String>,
+    fields: Fields,
+    partial: bool,
+) -> Result<ApiResponse, ApiError> {
+    let id = parse_id(&id)?;
+    // A tweet outside the caller's organization is 404 before any permission or validation.
+    tweets::get(&state.db.reader, scope(&user), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    check_status_permission(&user, &fields)?;
+    let input = parse_input(&state, &user, &fields, partial).await?;
+
+    let now = time::now();
+    let mut transaction = state.db.writer.begin().await?;
+    // Read again inside the write transaction so that concurrent changes are not lost.
+    let old = tweets::get(&mut *transaction, scope(&user), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let old_status = TweetStatus::from_code(old.status).unwrap_or(TweetStatus::Pending);
+    let status = input.status.unwrap_or(old_status);
+    let newly_posted = status == TweetStatus::Posted && old_status != TweetStatus::Posted;
+    let organization_id = input
+        .handle
+        .as_ref()
+        .map_or(old.organization_id, |h| h.organization_id);
+    let values = TweetValues {
+        handle_id: input
+            .handle
+            .as_ref()
+            .map_or(old.handle_id, |handle| handle.id),
+        body: input.body.unwrap_or(old.body),
+        status: status.code(),
+        eta: input.eta.unwrap_or(old.eta),
+        twitter_id: if newly_posted {
+            twitter_id::next()
+        } else {
+            old.twitter_id
+        },
+    };
+    check_schedule(&values)?;
+
+    tweets::update(&mut transaction, id, &values, Some(user.id), &now).await?;
+    let kind = if status != old_status {
+        status_action(status).unwrap_or(ActionKind::Edited)
+    } else {
+        ActionKind::Edited
+    };
+    let action = NewAction {
+        organization_id,
+        handle_id: values.handle_id,
+        actor_id: Some(user.id),
+        kind,
+        tweet_id: id,
+        body: &values.body,
+    };
+    actions::record(&mut transaction, &action, &now).await?;
+    let row = tweets::get(&mut *transaction, scope(&user), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    transaction.commit().await?;
+
+    if status == TweetStatus::Scheduled || old_status == TweetStatus::Scheduled {
+        state.schedule_changed.notify_one();
+    }
+    Ok(ApiResponse::ok(to_json(&row)))
+}
+
+async fn destroy(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<String>,
+) -> Result<ApiResponse, ApiError> {
+    let id = parse_id(&id)?;
+
+    let mut transaction = state.db.writer.begin().await?;
+    tweets::get(&mut *transaction, scope(&user), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    tweets::delete(&mut transaction, id).await?;
+    transaction.commit().await?;
+
+    Ok(ApiResponse::no_content())
+}
+
+/// Describes the writable fields for OPTIONS, with the caller's handles as choices.
+async fn field_metadata(state: &AppState, user: &User) -> Result<Value, ApiError> {
+    let handles: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, name, screen_name FROM handles WHERE organization_id = ? ORDER BY id",
+    )
+    .bind(user.organization_id)
+    .fetch_all(&state.db.reader)
+    .await?;
+    let handle_choices = handles
+        .iter()
+        .map(|(id, name, screen_name)| {
+            json!({ "value": id.to_string(), "display_name": format!("{name} (@{screen_name})") })
+        })
+        .collect();
+    let status_choices = TweetStatus::ALL
+        .iter()
+        .map(|status| json!({ "value": status.code(), "display_name": status.label() }))
+        .collect();
+
+    Ok(options::describe(&[
+        FieldMeta::read_only("id", "integer", "ID"),
+        FieldMeta::writable("handle", "field", true, "Handle").choices(handle_choices),
+        FieldMeta::read_only("screen_name", "string", "Screen name"),
+        FieldMeta::writable("body", "string", true, "Body").max_length(tweet_body::MAX_CHARACTERS),
+        FieldMeta::writable("status", "choice", false, "Status").choices(status_choices),
+        FieldMeta::writable("eta", "datetime", false, "Eta"),
+        FieldMeta::read_only("twitter_id", "string", "Twitter id"),
+        FieldMeta::read_only("author", "string", "Author"),
+        FieldMeta::read_only("created", "datetime", "Created"),
+        FieldMeta::read_only("last_editor", "string", "Last editor"),
+        FieldMeta::read_only("last_modified", "datetime", "Last modified"),
+    ]))
+}
+
+async fn list_options(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+) -> Result<ApiResponse, ApiError> {
+    let fields = field_metadata(&state, &user).await?;
+    Ok(options::response(&LIST, "POST", fields))
+}
+
+async fn detail_options(
+    State(state): State<AppState>,
+    Caller(user): Caller,
+    Path(id): Path<String>,
+) -> Result<ApiResponse, ApiError> {
+    let id = parse_id(&id)?;
+    tweets::get(&state.db.reader, scope(&user), id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let fields = field_metadata(&state, &user).await?;
+    Ok(options::response(&DETAIL, "PUT", fields))
+}

@@ -1,0 +1,159 @@
+//! Parsing a tweet's `eta`, the time it should be posted at.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+/// The error message for an `eta` in no accepted format, as Django REST Framework words it.
+pub const FORMAT_ERROR: &str = "Datetime has wrong format. Use one of these formats instead: \
+    YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z], MM/DD/YYYY hh:mm [AM|PM].";
+
+/// Parses an `eta` in ISO 8601 (`2030-01-01T12:00`, optional seconds, up to 6 fractional
+/// digits, and `Z` or an offset) or US style (`01/01/2030 12:00 PM`).
+///
+/// NOTE: a time without an offset is taken as UTC. The original used its server's time zone.
+pub fn parse(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    parse_iso(text).or_else(|| parse_us(text))
+}
+
+fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
+    let (date, rest) = text.split_at_checked(10)?;
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+
+    let (time, offset) = split_offset(rest)?;
+    let time = parse_iso_time(time)?;
+    let local = NaiveDateTime::new(date, time);
+    let at = match offset {
+        Some(offset) => offset
+            .from_local_datetime(&local)
+            .single()?
+            .with_timezone(&Utc),
+        None => Utc.from_utc_datetime(&local),
+    };
+    Some(at)
+}
+
+/// Splits `12:00:00+02:00` into the time and its offset (`None` when there is none).
+fn split_offset(text: &str) -> Option<(&str, Option<FixedOffset>)> {
+    if let Some(time) = text.strip_suffix(['Z', 'z']) {
+        return Some((time, FixedOffset::east_opt(0)));
+    }
+    let Some(sign_at) = text.rfind(['+', '-']) else {
+        return Some((text, None));
+    };
+    let (time, offset) = text.split_at(sign_at);
+    let sign = if offset.starts_with('-') { -1 } else { 1 };
+    let digits = offset[1..].replace(':', "");
+    if digits.len() != 2 && digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = if digits.len() == 4 {
+        digits[2..].parse().ok()?
+    } else {
+        0
+    };
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    Some((
+        time,
+        FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60)),
+    ))
+}
+
+/// Parses `hh:mm`, `hh:mm:ss` or `hh:mm:ss.f` with 1 to 6 fractional digits.
+fn parse_iso_time(text: &str) -> Option<NaiveTime> {
+    let (clock, fraction) = match text.split_once(['.', ',']) {
+        Some((clock, fraction)) => (clock, Some(fraction)),
+        None => (text, None),
+    };
+    let parts: Vec<&str> = clock.split(':').collect();
+    let two_digits = |part: &&str| {
+        part.len() <= 2 && !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(parts.len() == 2 || parts.len() == 3) || !parts.iter().all(two_digits) {
+        return None;
+    }
+    if fraction.is_some() && parts.len() != 3 {
+        return None;
+    }
+    let hour: u32 = parts[0].parse().ok()?;
+    let minute: u32 = parts[1].parse().ok()?;
+    let second: u32 = parts.get(2).map_or(Some(0), |part| part.parse().ok())?;
+    let micros = match fraction {
+        None => 0,
+        Some(digits)
+            if (1..=6).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            format!("{digits:0<6}").parse().ok()?
+        }
+        Some(_) => return None,
+    };
+    NaiveTime::from_hms_micro_opt(hour, minute, second, micros)
+}
+
+fn parse_us(text: &str) -> Option<DateTime<Utc>> {
+    let has_meridiem = text.len() > 2
+        && ["AM", "PM"]
+            .iter()
+            .any(|suffix| text[text.len() - 2..].eq_ignore_ascii_case(suffix));
+    let format = if has_meridiem {
+        "%m/%d/%Y %I:%M %p"
+    } else {
+        "%m/%d/%Y %H:%M"
+    };
+    let local = NaiveDateTime::parse_from_str(text, format).ok()?;
+    Some(Utc.from_utc_datetime(&local))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn parse_accepts_iso_variants() {
+        let cases = [
+            ("2030-01-01T12:00:00Z", "2030-01-01T12:00:00Z"),
+            ("2030-01-01T12:00", "2030-01-01T12:00:00Z"),
+            ("2030-01-01 12:00:30", "2030-01-01T12:00:30Z"),
+            ("2030-01-01T12:00:00.5Z", "2030-01-01T12:00:00.5Z"),
+            ("2030-01-01T12:00:00+02:00", "2030-01-01T10:00:00Z"),
+            ("2030-01-01T12:00:00-0130", "2030-01-01T13:30:00Z"),
+        ];
+
+        for (input, expected) in cases {
+            assert_eq!(parse(input), Some(utc(expected)), "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn parse_accepts_us_format() {
+        assert_eq!(
+            parse("01/02/2030 01:30 PM"),
+            Some(utc("2030-01-02T13:30:00Z"))
+        );
+        assert_eq!(parse("01/02/2030 13:30"), Some(utc("2030-01-02T13:30:00Z")));
+    }
+
+    #[test]
+    fn parse_rejects_invalid_text() {
+        for input in [
+            "tomorrow",
+            "",
+            "2030-13-01T12:00",
+            "2030-01-01T25:00",
+            "2030-01-01T12:00:00.1234567",
+            "2030-01-01T12:00+99:00",
+            "é",
+        ] {
+            assert_eq!(parse(input), None, "input {input:?}");
+        }
+    }
+}
