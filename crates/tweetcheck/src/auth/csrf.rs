@@ -73,7 +73,7 @@ pub fn check(
         .or_else(|| form_token.map(|FormToken(token)| token.as_bytes()));
     match submitted {
         None => Err(CsrfError::Missing),
-        Some(submitted) if submitted.is_empty() => Err(CsrfError::Missing),
+        Some(b"") => Err(CsrfError::Missing),
         Some(submitted) if constant_time_eq(submitted, expected.as_bytes()) => Ok(()),
         Some(_) => Err(CsrfError::Incorrect),
     }

@@ -2,9 +2,9 @@
 //!
 //! The API's renderer negotiates the format. When it chose the browsable API, it renders JSON
 //! as usual and attaches a [`PageData`] to the response. This service, which has the request
-//! as well, replaces such responses with an HTML page. It also applies the form overrides of
-//! [`super::tunnel`] before the API sees a request, and gives browsers an HTML page for unknown
-//! paths.
+//! as well, replaces such responses with an HTML page. Before the API handles a request, it
+//! removes format suffixes ([`super::suffix`]) and applies the form overrides of
+//! [`super::tunnel`]. Browsers also get an HTML page for unknown paths.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -21,7 +21,7 @@ use tower::{Layer, Service, ServiceExt};
 
 use super::nav::Nav;
 use super::page::{self, ApiPage};
-use super::{filters, forms, json, tunnel, PageData};
+use super::{filters, forms, json, suffix, tunnel, PageData};
 use crate::api::render::{negotiate, Format};
 use crate::state::AppState;
 
@@ -89,6 +89,9 @@ where
 /// The request as the page shows it and as the OPTIONS request for its forms repeats it.
 struct Exchange {
     method: Method,
+    /// The request's URI as sent, format suffix included, for the request line.
+    sent_uri: Uri,
+    /// The URI that the API handled, without a format suffix.
     uri: Uri,
     headers: HeaderMap,
 }
@@ -98,26 +101,33 @@ where
     S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send,
 {
-    let wants_html = matches!(negotiate(&request), Ok(Format::BrowsableApi));
-    let request = if request.uri().path().starts_with("/api/") {
-        match tunnel::apply(request).await {
+    let sent_uri = request.uri().clone();
+    let mut request = request;
+    if sent_uri.path().starts_with("/api/") {
+        request = suffix::apply(request);
+        request = match tunnel::apply(request).await {
             Ok(request) => request,
-            Err(response) => return response,
-        }
-    } else {
-        request
-    };
-    let exchange = Exchange {
+            Err(error) => return error.into_response(),
+        };
+    }
+    // Only pages need a copy of the request, so JSON requests skip it.
+    let wants_html = matches!(negotiate(&request), Ok(Format::BrowsableApi));
+    let exchange = wants_html.then(|| Exchange {
         method: request.method().clone(),
+        sent_uri,
         uri: request.uri().clone(),
         headers: request.headers().clone(),
-    };
+    });
 
     let Ok(mut response) = inner.clone().oneshot(request).await;
-    if let Some(data) = response.extensions_mut().remove::<PageData>() {
+    let data = response.extensions_mut().remove::<PageData>();
+    let Some(exchange) = exchange else {
+        return response;
+    };
+    if let Some(data) = data {
         return render(inner, &state, &exchange, response, data).await;
     }
-    if wants_html && response.status() == StatusCode::NOT_FOUND && is_json(&response) {
+    if response.status() == StatusCode::NOT_FOUND && is_json(&response) {
         let data = PageData::not_found();
         return render(inner, &state, &exchange, response, data).await;
     }
@@ -172,7 +182,11 @@ where
     let page = ApiPage {
         nav,
         name: data.name.to_owned(),
-        description: data.description.to_owned(),
+        description: if data.description.is_empty() {
+            page::describe(&path).to_owned()
+        } else {
+            data.description.to_owned()
+        },
         breadcrumbs: page::breadcrumbs(&path),
         json_url: page::json_url(&path, query),
         allows_options: allows("OPTIONS"),
@@ -181,7 +195,7 @@ where
         filtered,
         method: exchange.method.to_string(),
         request_target: exchange
-            .uri
+            .sent_uri
             .path_and_query()
             .map_or_else(|| path.clone(), |target| target.to_string()),
         status: format!(
@@ -249,7 +263,11 @@ fn html_response(rendered: askama::Result<String>, api_response: Response) -> Re
         .headers
         .insert(header::VARY, HeaderValue::from_static("Accept, Cookie"));
     let mut response = Html(html).into_response();
-    *response.status_mut() = parts.status;
+    // A 204 response cannot carry a page, and a browser that receives one keeps showing the
+    // form it submitted. So the page about a 204 is sent as 200 and shows the 204 inside.
+    if parts.status != StatusCode::NO_CONTENT {
+        *response.status_mut() = parts.status;
+    }
     response.headers_mut().extend(parts.headers);
     response
 }

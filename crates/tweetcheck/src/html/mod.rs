@@ -14,6 +14,7 @@ mod layer;
 mod login;
 mod nav;
 mod page;
+mod suffix;
 mod tunnel;
 
 use askama::Template;

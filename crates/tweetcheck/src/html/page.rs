@@ -92,6 +92,27 @@ fn singular(segment: &str) -> String {
     }
 }
 
+/// Returns a description of the route at `path` for pages whose view has none. The texts
+/// summarize what each route does in this server.
+pub fn describe(path: &str) -> &'static str {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        ["api"] => "The entry point of the API: links to every list. Everything here is limited to your organization.",
+        ["api", "tweets"] => "Tweets waiting for approval, posted, rejected or scheduled. POST a handle and a body to draft one. Only approvers may set a status other than pending.",
+        ["api", "tweets", _] => "One tweet. PUT or PATCH changes it and records an action, and DELETE removes it.",
+        ["api", "handles"] => "The Twitter accounts your organization tweets from.",
+        ["api", "handles", _] => "One Twitter account of your organization.",
+        ["api", "users"] => "The users of your organization. Only approvers may create users or change others.",
+        ["api", "users", _] => "One user of your organization.",
+        ["api", "devices"] => "Phones registered for push notifications, which this server never sends.",
+        ["api", "devices", _] => "One registered phone.",
+        ["api", "actions"] => "The audit log of your organization's tweets, newest first, 10 to a page.",
+        ["api", "actions", _] => "One entry of the audit log.",
+        ["api", "counts"] => "The number of pending and scheduled tweets.",
+        _ => "",
+    }
+}
+
 /// Returns the `next` and `previous` page links of a paginated body.
 pub fn page_links(body: Option<&Value>) -> (Option<String>, Option<String>) {
     let link = |name: &str| {
