@@ -47,6 +47,7 @@ async fn log_in(browser: &Browser, app: &TestApp, next: &str) -> Result<()> {
         .await?
         .send_keys("admin")
         .await?;
+    browser.screenshot(&screenshot_path("login.png")).await?;
     browser
         .wait_for(".login button[type=submit]")
         .await?
@@ -163,6 +164,9 @@ async fn post_form_creates_listed_tweet() -> Result<()> {
         )
         .await
         .context("the POST form did not create a tweet")?;
+    browser
+        .screenshot(&screenshot_path("tweet-created.png"))
+        .await?;
 
     browser.client.goto(&app.url("/api/tweets/")).await?;
     browser.wait_for("pre.response").await?;
