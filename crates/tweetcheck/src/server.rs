@@ -6,10 +6,8 @@ use std::time::Instant;
 use anyhow::Context;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Router;
-use http::StatusCode;
-use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
@@ -113,18 +111,10 @@ impl Running {
 fn router(state: AppState) -> Router {
     let app = crate::api::router(&state)
         .merge(crate::html::routes())
-        .fallback(not_found)
+        .fallback(crate::api::fallback)
         .with_state(state.clone());
     // The browsable API wraps the whole router because its pages repeat requests (OPTIONS).
     crate::html::wrap(app, state).layer(middleware::from_fn(log_request))
-}
-
-async fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        axum::Json(json!({ "detail": "Not found." })),
-    )
-        .into_response()
 }
 
 /// Logs one line per request. The query string is left out because it may contain a token

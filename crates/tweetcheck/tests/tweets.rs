@@ -2,7 +2,10 @@
 
 mod common;
 
-use common::{spawn_app, status_and_json, with_token, TestApp, ADMIN, NONAPPROVER, SCHEDULER};
+use common::{
+    get_json, send_json, spawn_app, status_and_json, with_token, TestApp, ADMIN, NONAPPROVER,
+    SCHEDULER,
+};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -14,26 +17,6 @@ async fn post_form(app: &TestApp, token: &str, form: &[(&str, &str)]) -> (u16, V
         .send()
         .await
         .unwrap();
-    status_and_json(response).await
-}
-
-async fn send_json(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Value,
-) -> (u16, Value) {
-    let response = with_token(app.request(method, path), token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    status_and_json(response).await
-}
-
-async fn get_json(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
-    let response = with_token(app.get(path), token).send().await.unwrap();
     status_and_json(response).await
 }
 

@@ -57,6 +57,8 @@ pub enum ApiError {
     PermissionDenied,
     #[error("Not found.")]
     NotFound,
+    #[error("Invalid page.")]
+    InvalidPage,
     #[error("Method \"{0}\" not allowed.")]
     MethodNotAllowed(Method),
     #[error("Could not satisfy the request Accept header.")]
@@ -87,7 +89,7 @@ impl ApiError {
             ApiError::Unauthenticated(AuthError::Csrf(_)) => StatusCode::FORBIDDEN,
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::PermissionDenied => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::InvalidPage => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -87,6 +87,105 @@ pub fn optional_pk(fields: &Fields, name: &str, errors: &mut FieldErrors) -> Opt
     }
 }
 
+/// Parses a boolean as Django REST Framework's `BooleanField` does: JSON booleans, the numbers
+/// 1 and 0, and texts such as `true`, `False`, `1`, `on` or `no` in any case.
+pub fn parse_bool(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(flag) => Some(*flag),
+        Value::Number(number) => match number.as_i64() {
+            Some(1) => Some(true),
+            Some(0) => Some(false),
+            _ => None,
+        },
+        Value::String(text) => match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" | "t" | "y" => Some(true),
+            "false" | "0" | "no" | "off" | "f" | "n" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Reads a boolean field that may be absent, recording an error when it is invalid.
+pub fn optional_bool(fields: &Fields, name: &str, errors: &mut FieldErrors) -> Option<bool> {
+    let value = fields.get(name)?;
+    let parsed = parse_bool(value);
+    if parsed.is_none() {
+        let text = match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        errors.add(name, format!("\"{text}\" is not a valid boolean."));
+    }
+    parsed
+}
+
+/// Reads a text field that may be absent or blank, recording an error when it is null, not
+/// text, or longer than `max_length` characters.
+pub fn optional_text(
+    fields: &Fields,
+    name: &str,
+    max_length: usize,
+    errors: &mut FieldErrors,
+) -> Option<String> {
+    let text = match fields.get(name)? {
+        Value::String(text) => text.trim().to_owned(),
+        Value::Number(number) => number.to_string(),
+        Value::Null => {
+            errors.add(name, "This field may not be null.");
+            return None;
+        }
+        _ => {
+            errors.add(name, "Not a valid string.");
+            return None;
+        }
+    };
+    if text.chars().count() > max_length {
+        errors.add(
+            name,
+            format!("Ensure this field has no more than {max_length} characters."),
+        );
+        return None;
+    }
+    Some(text)
+}
+
+/// Reads an integer field that may be absent or null (`Some(None)`), recording an error when it
+/// is not an integer.
+pub fn optional_nullable_integer(
+    fields: &Fields,
+    name: &str,
+    errors: &mut FieldErrors,
+) -> Option<Option<i64>> {
+    let parsed = match fields.get(name)? {
+        Value::Null => Some(None),
+        Value::String(text) if text.trim().is_empty() => Some(None),
+        Value::Number(number) => number.as_i64().map(Some),
+        Value::String(text) => text.trim().parse::<i64>().ok().map(Some),
+        _ => None,
+    };
+    if parsed.is_none() {
+        errors.add(name, "A valid integer is required.");
+    }
+    parsed
+}
+
+/// Checks an e-mail address the way Django's `EmailValidator` roughly does: one `@`, a
+/// non-empty local part without spaces, and a domain with a dot.
+pub fn is_valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let labels_valid = domain
+        .split('.')
+        .all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-'));
+    !local.is_empty()
+        && !local.contains(char::is_whitespace)
+        && !local.contains('@')
+        && domain.contains('.')
+        && labels_valid
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -109,5 +208,21 @@ mod tests {
             parse_pk(&json!(1.5)),
             Err("Incorrect type. Expected pk value, received float.".to_owned())
         );
+    }
+
+    #[test]
+    fn parse_bool_accepts_form_texts() {
+        assert_eq!(parse_bool(&json!("true")), Some(true));
+        assert_eq!(parse_bool(&json!("False")), Some(false));
+        assert_eq!(parse_bool(&json!("maybe")), None);
+    }
+
+    #[test]
+    fn email_validation() {
+        assert!(is_valid_email("new@example.com"));
+        assert!(!is_valid_email("not-an-email"));
+        assert!(!is_valid_email("a b@example.com"));
+        assert!(!is_valid_email("a@example"));
+        assert!(!is_valid_email("a@.com"));
     }
 }

@@ -33,7 +33,7 @@ const USERS: [SeedUser; 3] = [
         email: "scheduler@tweetcheck.com",
         password: "scheduler",
         is_admin: true,
-        is_approver: false,
+        is_approver: true,
         in_organization: false,
     },
     SeedUser {

@@ -101,3 +101,62 @@ pub async fn status_and_json(response: Response) -> (u16, Value) {
         .unwrap_or_else(|error| panic!("response body is not JSON ({error}): {text}"));
     (status, body)
 }
+
+/// Sends `GET path` with a token and reads the JSON response.
+pub async fn get_json(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
+    let response = with_token(app.get(path), token)
+        .send()
+        .await
+        .expect("send GET");
+    status_and_json(response).await
+}
+
+/// Sends a form-encoded request with a token and reads the JSON response.
+pub async fn send_form(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let response = with_token(app.request(method, path), token)
+        .form(form)
+        .send()
+        .await
+        .expect("send a form");
+    status_and_json(response).await
+}
+
+/// Sends a JSON request with a token and reads the JSON response.
+pub async fn send_json(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Value,
+) -> (u16, Value) {
+    let response = with_token(app.request(method, path), token)
+        .json(&body)
+        .send()
+        .await
+        .expect("send JSON");
+    status_and_json(response).await
+}
+
+/// Sends `DELETE path` with a token and returns the status.
+pub async fn delete(app: &TestApp, path: &str, token: &str) -> u16 {
+    let response = with_token(app.request(reqwest::Method::DELETE, path), token)
+        .send()
+        .await
+        .expect("send DELETE");
+    response.status().as_u16()
+}
+
+/// Opens the test server's database directly, to check what a request stored.
+pub async fn database(app: &TestApp) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(&app.database_url)
+        .await
+        .expect("open the test database")
+}
+
+pub const FORBIDDEN: &str = "You do not have permission to perform this action.";
