@@ -344,3 +344,25 @@ async fn logout_page_shows_a_logout_button() {
         "the form needs the CSRF token: {html}"
     );
 }
+
+#[tokio::test]
+async fn expired_session_is_unauthenticated() {
+    let app = spawn_app().await;
+    let session = login(&app, ADMIN).await;
+    let db = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+    sqlx::query("UPDATE sessions SET expires = '2000-01-01T00:00:00.000000Z' WHERE id = ?")
+        .bind(&session.session_id)
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+
+    let response = session
+        .cookies(app.get("/api/"))
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 401);
+}
