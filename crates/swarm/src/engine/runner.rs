@@ -183,45 +183,17 @@ impl Runner {
         let state = *shared.state.borrow();
         match state {
             RunnerState::Stopping => return Err(StartError::Stopping),
-            RunnerState::Ready | RunnerState::Stopped => {
-                let host = request
-                    .host
-                    .clone()
-                    .or_else(|| shared.options.default_host.clone());
-                control.envs = self.build_envs(host.as_deref())?;
-                *shared.host.lock().expect("host lock") = host;
-                let now = unix_now();
-                shared.stats.lock().expect("stats lock").clear(now);
-                shared.history.lock().expect("history lock").clear();
-                *shared.times.lock().expect("times lock") = RunTimes {
-                    started_at: Some(now),
-                    stopped_at: None,
-                };
-                control.next_index = 0;
-            }
+            RunnerState::Ready | RunnerState::Stopped => self.begin_test(&mut control, &request)?,
             RunnerState::Spawning | RunnerState::Running => {}
         }
+
         if let Some(spawner) = control.spawner.take() {
             spawner.abort();
         }
         if let Some(run_time) = request.run_time {
-            if let Some(timer) = control.timer.take() {
-                timer.abort();
-            }
-            shared.log(
-                "INFO",
-                format!("Run time limit set to {} seconds", run_time.as_secs()),
-            );
-            let weak = Arc::downgrade(shared);
-            control.timer = Some(tokio::spawn(async move {
-                tokio::time::sleep(run_time).await;
-                if let Some(shared) = weak.upgrade() {
-                    shared.log("INFO", "Run time limit reached, stopping the test".into());
-                    // A separate task, because stopping aborts this timer.
-                    tokio::spawn(async move { shared.stop_all().await });
-                }
-            }));
+            self.set_run_timer(&mut control, run_time);
         }
+
         shared.state.send_replace(RunnerState::Spawning);
         let target = request.user_count;
         let rate = request.spawn_rate;
@@ -233,11 +205,54 @@ impl Runner {
         Ok(())
     }
 
+    /// Prepares a new test: resolves the hosts and clears the previous test's statistics.
+    fn begin_test(&self, control: &mut Control, request: &StartRequest) -> Result<(), StartError> {
+        let shared = &self.shared;
+        control.envs = self.build_envs(request.host.as_deref())?;
+        let host = request
+            .host
+            .clone()
+            .or_else(|| shared.options.default_host.clone());
+        *shared.host.lock().expect("host lock") = host;
+
+        let now = unix_now();
+        shared.stats.lock().expect("stats lock").clear(now);
+        shared.history.lock().expect("history lock").clear();
+        *shared.times.lock().expect("times lock") = RunTimes {
+            started_at: Some(now),
+            stopped_at: None,
+        };
+        control.next_index = 0;
+        Ok(())
+    }
+
+    /// Stops the test `run_time` from now, replacing an earlier limit.
+    fn set_run_timer(&self, control: &mut Control, run_time: Duration) {
+        let shared = &self.shared;
+        if let Some(timer) = control.timer.take() {
+            timer.abort();
+        }
+        shared.log(
+            "INFO",
+            format!("Run time limit set to {} seconds", run_time.as_secs()),
+        );
+        let weak = Arc::downgrade(shared);
+        control.timer = Some(tokio::spawn(async move {
+            tokio::time::sleep(run_time).await;
+            if let Some(shared) = weak.upgrade() {
+                shared.log("INFO", "Run time limit reached, stopping the test".into());
+                // A separate task, because stopping aborts this timer.
+                tokio::spawn(async move { shared.stop_all().await });
+            }
+        }));
+    }
+
     fn build_envs(&self, explicit_host: Option<&str>) -> Result<Vec<Arc<UserEnv>>, StartError> {
         let shared = &self.shared;
         let mut envs = Vec::new();
         for class in &shared.scenario.classes {
-            let host = match request_host(explicit_host, class.host.as_deref()) {
+            let default_host = shared.options.default_host.as_deref();
+            let host = match request_host(explicit_host, class.host.as_deref(), default_host) {
                 Some(host) => host,
                 None => return Err(StartError::MissingHost(class.name.clone())),
             };
@@ -310,7 +325,7 @@ impl Runner {
             .collect()
     }
 
-    /// The host given at start, or the default host.
+    /// Returns the host given at start, or the default host.
     pub fn host(&self) -> Option<String> {
         self.shared.host.lock().expect("host lock").clone()
     }
@@ -336,7 +351,7 @@ impl Runner {
             .snapshot(unix_now())
     }
 
-    /// The body of Locust's `GET /stats/requests`.
+    /// Returns the body of Locust's `GET /stats/requests`.
     pub fn requests_json(&self) -> Value {
         self.snapshot()
             .to_locust_json(self.state().as_str(), self.user_count())
@@ -357,7 +372,7 @@ impl Runner {
             .to_vec()
     }
 
-    /// The latest log lines, oldest first.
+    /// Returns the latest log lines, oldest first.
     pub fn logs(&self) -> Vec<LogLine> {
         self.shared
             .logs
@@ -422,9 +437,14 @@ fn task_ratios(set: &TaskSet, scale: f64) -> Value {
     Value::Object(tasks)
 }
 
-fn request_host(explicit: Option<&str>, class_host: Option<&str>) -> Option<String> {
-    // An explicit host overrides every class, as Locust's -H does.
-    explicit.or(class_host).map(str::to_owned)
+/// Picks a class's host: an explicit host overrides every class, as Locust's -H does; the
+/// default host only fills in for classes without their own.
+fn request_host(
+    explicit: Option<&str>,
+    class_host: Option<&str>,
+    default: Option<&str>,
+) -> Option<String> {
+    explicit.or(class_host).or(default).map(str::to_owned)
 }
 
 impl Shared {
@@ -484,7 +504,9 @@ impl Shared {
         self.log("INFO", format!("Stopping {} users", users.len()));
         stop_users(users, self.options.stop_timeout, &self).await;
         self.flush().await;
-        self.times.lock().expect("times lock").stopped_at = Some(unix_now());
+        let now = unix_now();
+        self.stats.lock().expect("stats lock").mark_stopped(now);
+        self.times.lock().expect("times lock").stopped_at = Some(now);
         let snapshot = self.stats.lock().expect("stats lock").snapshot(unix_now());
         self.history
             .lock()
@@ -511,8 +533,9 @@ fn push_log(logs: &Mutex<VecDeque<LogLine>>, level: &'static str, message: Strin
     });
 }
 
-/// Stops `users`: with a stop timeout, they first finish their current task; then any still
-/// running abandon their request, get `ON_STOP_GRACE` for `on_stop`, and are aborted.
+/// Stops `users`. With a stop timeout, they first get that long to finish their current task.
+/// Users still running then abandon their request and get `ON_STOP_GRACE` for `on_stop`
+/// before their tasks are aborted.
 async fn stop_users(users: Vec<UserHandle>, stop_timeout: Duration, shared: &Shared) {
     if users.is_empty() {
         return;

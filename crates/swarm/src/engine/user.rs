@@ -16,7 +16,7 @@ use super::wait::Pacer;
 use crate::scenario::{DataMode, Request, Task, TaskKind, TaskSet, UserClass, WaitTime};
 use crate::stats::Sample;
 
-/// How a user should stop, sent by the runner.
+/// Stop request that the runner sends to a user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StopMode {
     Run,

@@ -147,20 +147,25 @@ impl StatsEntry {
         times
     }
 
-    /// Requests per second from `start_time` to the latest request, as Locust computes it.
-    pub fn total_rps(&self, start_time: f64) -> f64 {
-        self.per_second_since(start_time, self.num_requests)
+    /// Requests per second from `start_time` to `end_time` (the stop, or now while running).
+    ///
+    /// Locust divides by the time to the latest request instead, which inflates the rate when
+    /// every request came early in the run.
+    pub fn total_rps(&self, start_time: f64, end_time: f64) -> f64 {
+        per_second(self.num_requests, start_time, end_time)
     }
 
-    pub fn total_fail_per_sec(&self, start_time: f64) -> f64 {
-        self.per_second_since(start_time, self.num_failures)
+    pub fn total_fail_per_sec(&self, start_time: f64, end_time: f64) -> f64 {
+        per_second(self.num_failures, start_time, end_time)
     }
+}
 
-    fn per_second_since(&self, start_time: f64, count: u64) -> f64 {
-        match self.last_request_timestamp {
-            Some(last) if last > start_time => count as f64 / (last - start_time),
-            _ => 0.0,
-        }
+fn per_second(count: u64, start_time: f64, end_time: f64) -> f64 {
+    let elapsed = end_time - start_time;
+    if elapsed > 0.0 {
+        count as f64 / elapsed
+    } else {
+        0.0
     }
 }
 

@@ -49,6 +49,8 @@ pub struct RequestStats {
     pub errors: StatsErrors,
     /// Unix time in seconds when the run started or the statistics were last reset.
     pub start_time: f64,
+    /// Unix time in seconds when the run stopped; whole-run rates end here.
+    pub end_time: Option<f64>,
 }
 
 impl Default for RequestStats {
@@ -64,6 +66,7 @@ impl RequestStats {
             total: StatsEntry::new("", AGGREGATED),
             errors: StatsErrors::default(),
             start_time,
+            end_time: None,
         }
     }
 
@@ -120,6 +123,12 @@ impl RequestStats {
         self.total.reset();
         self.errors.clear();
         self.start_time = now;
+        self.end_time = None;
+    }
+
+    /// Marks the run stopped at `now`, so whole-run rates stop falling afterwards.
+    pub fn mark_stopped(&mut self, now: f64) {
+        self.end_time = Some(now);
     }
 
     /// Drops every entry, for a new test.

@@ -85,7 +85,8 @@ fn percentiles(times: &ResponseTimes, quantiles: &[f64]) -> Vec<PercentileValue>
 }
 
 impl EntrySummary {
-    pub fn from_entry(entry: &StatsEntry, start_time: f64, now: f64) -> Self {
+    /// Summarises `entry`; whole-run rates divide by the time from `start_time` to `end_time`.
+    pub fn from_entry(entry: &StatsEntry, start_time: f64, end_time: f64, now: f64) -> Self {
         let times = &entry.response_times;
         let current = entry.current_response_times(start_time, now);
         Self {
@@ -100,8 +101,8 @@ impl EntrySummary {
             avg_content_length: entry.avg_content_length(),
             current_rps: entry.current_rps(start_time, now),
             current_fail_per_sec: entry.current_fail_per_sec(start_time, now),
-            total_rps: entry.total_rps(start_time),
-            total_fail_per_sec: entry.total_fail_per_sec(start_time),
+            total_rps: entry.total_rps(start_time, end_time),
+            total_fail_per_sec: entry.total_fail_per_sec(start_time, end_time),
             fail_ratio: entry.fail_ratio(),
             percentiles: percentiles(times, &PERCENTILES_TO_REPORT),
             current_percentiles: percentiles(&current, &PERCENTILES_TO_REPORT),
@@ -154,17 +155,23 @@ impl EntrySummary {
 }
 
 impl StatsSnapshot {
+    /// Returns a snapshot of a run without requests.
+    pub fn empty() -> Self {
+        RequestStats::new(0.0).snapshot(0.0)
+    }
+
     pub fn from_stats(stats: &RequestStats, now: f64) -> Self {
         let start = stats.start_time;
+        let end = stats.end_time.unwrap_or(now).min(now);
         Self {
             start_time: start,
             time: now,
             entries: stats
                 .entries()
                 .into_iter()
-                .map(|entry| EntrySummary::from_entry(entry, start, now))
+                .map(|entry| EntrySummary::from_entry(entry, start, end, now))
                 .collect(),
-            aggregated: EntrySummary::from_entry(&stats.total, start, now),
+            aggregated: EntrySummary::from_entry(&stats.total, start, end, now),
             errors: stats.errors.iter().map(ErrorSummary::from).collect(),
         }
     }

@@ -1,0 +1,143 @@
+//! Headless mode: start at once, print the live table every 2 s, write the CSV files every
+//! second, stop at the run time or on Ctrl-C, then print and write every report.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use crate::cli::Settings;
+use crate::engine::{Runner, RunnerOptions, StartRequest};
+use crate::report::console::{self, Rates};
+use crate::report::csv::CsvWriter;
+use crate::report::{html, json};
+use crate::scenario::Scenario;
+
+/// Seconds between two live tables, as in Locust.
+const CONSOLE_INTERVAL: Duration = Duration::from_secs(2);
+/// Seconds between two CSV writes, as in Locust.
+const CSV_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Result of a headless run.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every request succeeded.
+    Passed,
+    /// At least one request failed.
+    Failed,
+}
+
+/// Runs the test described by `scenario` and `settings` to the end and writes the reports.
+///
+/// Errors are usage errors (no host, unwritable report paths) found before or after the run.
+pub async fn run(scenario: Scenario, settings: &Settings) -> anyhow::Result<Outcome> {
+    let source = scenario.source.clone();
+    let runner = Runner::new(
+        scenario,
+        RunnerOptions {
+            default_host: settings.default_host.clone(),
+            stop_timeout: settings.stop_timeout,
+            reset_stats_after_spawn: settings.reset_stats,
+        },
+    )
+    .context("cannot create the HTTP client")?;
+
+    let mut csv = match &settings.csv {
+        Some(prefix) => Some(
+            CsvWriter::create(prefix, settings.csv_full_history)
+                .with_context(|| format!("cannot create the CSV files with prefix {prefix}"))?,
+        ),
+        None => None,
+    };
+
+    runner
+        .start(StartRequest {
+            user_count: settings.users,
+            spawn_rate: settings.spawn_rate,
+            host: settings.host.clone(),
+            run_time: settings.run_time,
+        })
+        .await?;
+    if settings.run_time.is_none() {
+        tracing::info!("No run time limit set, use Ctrl-C to stop");
+    }
+
+    let printer = {
+        let runner = runner.clone();
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(CONSOLE_INTERVAL);
+            interval.tick().await;
+            loop {
+                interval.tick().await;
+                eprint!(
+                    "{}",
+                    console::stats_table(&runner.snapshot(), Rates::Current)
+                );
+            }
+        })
+    };
+    let interrupt = {
+        let runner = runner.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                tracing::info!("Ctrl-C received, stopping the test");
+                runner.stop();
+            }
+        })
+    };
+
+    let mut csv_interval = tokio::time::interval(CSV_INTERVAL);
+    let stopped = runner.wait_stopped();
+    tokio::pin!(stopped);
+    loop {
+        tokio::select! {
+            _ = &mut stopped => break,
+            _ = csv_interval.tick() => {
+                if let Some(writer) = csv.as_mut() {
+                    if let Err(error) = writer.write(&runner.snapshot(), runner.user_count()) {
+                        tracing::error!("Cannot write the CSV files: {error}");
+                    }
+                }
+            }
+        }
+    }
+    printer.abort();
+    interrupt.abort();
+
+    runner.flush_stats().await;
+    let snapshot = runner.snapshot();
+    if let Some(writer) = csv.as_mut() {
+        writer
+            .write(&snapshot, 0)
+            .context("cannot write the CSV files")?;
+    }
+    eprint!("{}", console::stats_table(&snapshot, Rates::Total));
+    eprint!("{}", console::percentile_table(&snapshot));
+    eprint!("{}", console::error_table(&snapshot));
+    if settings.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json::json_report(&snapshot))?
+        );
+    }
+    if let Some(template) = &settings.html {
+        let path = html::file_name(template, settings);
+        let report = html::render(&html::ReportInput {
+            snapshot: &snapshot,
+            history: &runner.history(),
+            times: &runner.run_times(),
+            host: runner.host().as_deref().unwrap_or(""),
+            swarmfile: &source.display().to_string(),
+            ratios: &runner.task_ratios(),
+        });
+        std::fs::write(&path, report)
+            .with_context(|| format!("cannot write the HTML report to {path}"))?;
+        tracing::info!("HTML report written to {path}");
+    }
+    Ok(
+        if snapshot.errors.is_empty() && snapshot.aggregated.num_failures == 0 {
+            Outcome::Passed
+        } else {
+            Outcome::Failed
+        },
+    )
+}

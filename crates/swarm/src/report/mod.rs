@@ -1,0 +1,6 @@
+//! Outputs of a run: console tables, CSV files, JSON and the HTML report.
+
+pub mod console;
+pub mod csv;
+pub mod html;
+pub mod json;
