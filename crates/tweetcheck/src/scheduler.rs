@@ -58,7 +58,7 @@ fn until(next_eta: Option<DateTime<Utc>>) -> Duration {
 }
 
 /// Posts every scheduled tweet whose `eta` has passed, clears the passed `eta` of pending
-/// tweets, and returns the next `eta` of a scheduled tweet. One transaction.
+/// tweets, and returns the next `eta` of a scheduled or pending tweet. One transaction.
 async fn run_due(state: &AppState) -> sqlx::Result<Option<DateTime<Utc>>> {
     let now = time::now();
     let mut transaction = state.db.writer.begin().await?;
@@ -105,10 +105,12 @@ async fn run_due(state: &AppState) -> sqlx::Result<Option<DateTime<Utc>>> {
         .await?
         .rows_affected();
 
-    let (next,): (Option<String>,) = sqlx::query_as("SELECT MIN(eta) FROM tweets WHERE status = ?")
-        .bind(TweetStatus::Scheduled.code())
-        .fetch_one(&mut *transaction)
-        .await?;
+    let (next,): (Option<String>,) =
+        sqlx::query_as("SELECT MIN(eta) FROM tweets WHERE status IN (?, ?)")
+            .bind(TweetStatus::Scheduled.code())
+            .bind(TweetStatus::Pending.code())
+            .fetch_one(&mut *transaction)
+            .await?;
     transaction.commit().await?;
 
     if !due.is_empty() {

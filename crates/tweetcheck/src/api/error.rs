@@ -76,6 +76,12 @@ pub enum ApiError {
     /// A body that axum could not read, such as one over the size limit.
     #[error("{message}")]
     Rejected { status: StatusCode, message: String },
+    /// Any other client error with its own body, such as `{"error": "..."}` from `/auth/*`.
+    #[error("{body}")]
+    Custom {
+        status: StatusCode,
+        body: serde_json::Value,
+    },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("{0:#}")]
@@ -96,7 +102,7 @@ impl ApiError {
             ApiError::MalformedBody(_) | ApiError::Invalid(_) | ApiError::NonField(_) => {
                 StatusCode::BAD_REQUEST
             }
-            ApiError::Rejected { status, .. } => *status,
+            ApiError::Rejected { status, .. } | ApiError::Custom { status, .. } => *status,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -108,6 +114,7 @@ impl ApiError {
         let body = match self {
             ApiError::Invalid(errors) => Value::Object(errors.0),
             ApiError::NonField(message) => json!({ "non_field_errors": [message] }),
+            ApiError::Custom { body, .. } => body,
             ApiError::Unauthenticated(AuthError::Database(_))
             | ApiError::Database(_)
             | ApiError::Internal(_) => {

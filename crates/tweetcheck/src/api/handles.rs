@@ -26,7 +26,7 @@ pub static DETAIL: Resource = Resource {
 };
 
 /// The maximum length of the text fields.
-const MAX_SCREEN_NAME: usize = 50;
+pub const MAX_SCREEN_NAME: usize = 50;
 const MAX_NAME: usize = 200;
 const MAX_URL: usize = 400;
 
@@ -137,6 +137,16 @@ async fn create(
     };
     let input = parse_input(&fields, false)?;
 
+    insert(&state, &user, organization_id, &input).await
+}
+
+/// Inserts a handle into `organization_id` and returns the 201 response with it.
+async fn insert(
+    state: &AppState,
+    user: &User,
+    organization_id: i64,
+    input: &HandleInput,
+) -> Result<ApiResponse, ApiError> {
     let result = sqlx::query(
         "INSERT INTO handles (organization_id, screen_name, name, user_id, profile_image_url) \
          VALUES (?, ?, ?, ?, ?)",
@@ -149,8 +159,25 @@ async fn create(
     .execute(&state.db.writer)
     .await?;
 
-    let row = fetch_written(&state, &user, result.last_insert_rowid()).await?;
+    let row = fetch_written(state, user, result.last_insert_rowid()).await?;
     Ok(ApiResponse::created(to_json(&row)))
+}
+
+/// Creates a handle named `screen_name` in the caller's organization, as a Twitter sign-in did.
+pub async fn create_signed_in(
+    state: &AppState,
+    user: &User,
+    screen_name: String,
+) -> Result<ApiResponse, ApiError> {
+    let Some(organization_id) = user.organization_id else {
+        return Err(ApiError::PermissionDenied);
+    };
+    let input = HandleInput {
+        name: Some(screen_name.clone()),
+        screen_name: Some(screen_name),
+        ..HandleInput::default()
+    };
+    insert(state, user, organization_id, &input).await
 }
 
 /// Reads a handle back through the writer connection, which reads its own writes at once.

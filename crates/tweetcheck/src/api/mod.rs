@@ -1,5 +1,6 @@
 //! The JSON API: one module per resource, all rendered through [`render`].
 
+mod accounts;
 mod actions;
 mod body;
 mod counts;
@@ -15,6 +16,7 @@ mod response;
 mod root;
 mod token_auth;
 mod tweets;
+mod twitter_signin;
 mod users;
 
 use axum::middleware::from_fn_with_state;
@@ -97,5 +99,45 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/api/counts/{*rest}",
             route(state, &counts::RESOURCE, counts::handlers()),
+        )
+        .route(
+            "/auth/register",
+            route(state, &accounts::REGISTER, accounts::register_handlers()),
+        )
+        .route(
+            "/auth/activate",
+            route(state, &accounts::ACTIVATE, accounts::activate_handlers()),
+        )
+        .route(
+            "/auth/invite",
+            route(state, &accounts::INVITE, accounts::invite_handlers()),
+        )
+        .route(
+            "/auth/reinvite",
+            route(state, &accounts::REINVITE, accounts::reinvite_handlers()),
+        )
+        .route(
+            "/auth/activate-invitation",
+            route(
+                state,
+                &accounts::ACTIVATE_INVITATION,
+                accounts::activate_invitation_handlers(),
+            ),
+        )
+        .route(
+            "/auth/request",
+            route(
+                state,
+                &twitter_signin::REQUEST,
+                twitter_signin::request_handlers(),
+            ),
+        )
+        .route(
+            "/auth/callback",
+            route(
+                state,
+                &twitter_signin::CALLBACK,
+                twitter_signin::callback_handlers(),
+            ),
         )
 }

@@ -31,8 +31,13 @@ impl ApiResponse {
     }
 
     pub fn no_content() -> ApiResponse {
+        ApiResponse::empty(StatusCode::NO_CONTENT)
+    }
+
+    /// A response without a body.
+    pub fn empty(status: StatusCode) -> ApiResponse {
         ApiResponse {
-            status: StatusCode::NO_CONTENT,
+            status,
             body: None,
             headers: HeaderMap::new(),
         }

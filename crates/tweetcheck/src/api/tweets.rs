@@ -244,7 +244,7 @@ async fn create(
     actions::record(&mut transaction, &action, &now).await?;
     transaction.commit().await?;
 
-    if status == TweetStatus::Scheduled {
+    if values.eta.is_some() {
         state.schedule_changed.notify_one();
     }
     let row = TweetRow {
@@ -363,7 +363,7 @@ async fn update(
         .ok_or(ApiError::NotFound)?;
     transaction.commit().await?;
 
-    if status == TweetStatus::Scheduled || old_status == TweetStatus::Scheduled {
+    if values.eta.is_some() || old_status == TweetStatus::Scheduled {
         state.schedule_changed.notify_one();
     }
     Ok(ApiResponse::ok(to_json(&row)))

@@ -12,7 +12,7 @@ use super::options::{self, FieldMeta};
 use super::tweets::parse_id;
 use super::{field_error, query, ApiError, ApiResponse, FieldErrors, Fields, Resource};
 use crate::auth::caller::email_without_domain;
-use crate::auth::{Caller, User};
+use crate::auth::{password, Caller, User};
 use crate::db::time;
 use crate::state::AppState;
 
@@ -164,12 +164,12 @@ async fn create(
 
     let is_approver = input.is_approver.unwrap_or(false);
     let is_active = input.is_active.unwrap_or(true);
-    // `!` is no valid PHC string, so no password verifies against it.
     let result = sqlx::query(
         "INSERT INTO users (email, password_hash, is_admin, is_approver, is_active, \
-         organization_id, created) VALUES (?, '!', 0, ?, ?, ?, ?)",
+         organization_id, created) VALUES (?, ?, 0, ?, ?, ?, ?)",
     )
     .bind(&email)
+    .bind(password::UNUSABLE)
     .bind(is_approver)
     .bind(is_active)
     .bind(organization_id)

@@ -16,6 +16,10 @@ pub enum HashError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// The stored hash of a user without a usable password. It is no PHC string, so nothing
+/// verifies against it.
+pub const UNUSABLE: &str = "!";
+
 /// Hashes `password` with Argon2id and a random salt into a PHC string.
 pub async fn hash(password: String) -> Result<String, HashError> {
     tokio::task::spawn_blocking(move || hash_blocking(&password))
@@ -45,6 +49,10 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ha
 }
 
 fn verify_blocking(password: &str, stored: &str) -> bool {
+    // Users created by an approver or an invitation have no usable password until they set one.
+    if stored == UNUSABLE {
+        return false;
+    }
     let Ok(parsed) = PasswordHash::new(stored) else {
         tracing::error!("a stored password hash is not a valid PHC string");
         return false;
