@@ -346,6 +346,7 @@
     const rows = runs.map((run) => runRow(run, chosen));
     byId("runs-table").tBodies[0].replaceChildren(...rows.reverse());
     byId("runs-empty").hidden = runs.length > 0;
+    byId("tab-runs").classList.toggle("has-runs", runs.length > 0);
   }
 
   // ---- Charts ------------------------------------------------------------------------------
@@ -564,6 +565,9 @@
       dialogForm.querySelector("button[type=submit]").textContent = "Update";
       dialogForm.host.disabled = true;
       dialogForm.run_time.disabled = true;
+      if (lastStats) {
+        dialogForm.user_count.value = String(lastStats.user_count);
+      }
       showFormError(dialogForm, "");
       dialog.showModal();
     });
@@ -613,5 +617,8 @@
   setUpSorting();
   setUpControls();
   showTab(new URLSearchParams(window.location.search).get("tab") || "stats");
+  if (activeTab !== "runs") {
+    refreshRuns().catch((error) => console.warn(error));
+  }
   poll();
 })();

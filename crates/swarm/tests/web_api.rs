@@ -202,6 +202,7 @@ async fn stop_records_run_in_runs_file() {
     app.start_run(2, "30s").await;
     app.wait_for_stats(Duration::from_secs(15), |stats| {
         aggregated(stats)["num_requests"].as_u64() >= Some(5)
+            && aggregated(stats)["num_failures"].as_u64() >= Some(1)
     })
     .await;
 

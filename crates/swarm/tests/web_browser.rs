@@ -9,6 +9,18 @@ use std::time::Duration;
 use browser_harness::{Browser, Locator};
 use web_support::spawn_swarm;
 
+/// Starts Chromium with a window of `width`×`height` pixels.
+///
+/// NOTE: swarm's dependencies enable both of rustls's crypto providers (ring through reqwest,
+/// aws-lc-rs through fantoccini), so rustls cannot pick one by itself and the WebDriver client
+/// panics. Installing ring first avoids that until browser-harness installs one itself.
+async fn start_browser(width: u32, height: u32) -> Browser {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Browser::start_with_size(width, height)
+        .await
+        .expect("start Chromium under ChromeDriver")
+}
+
 /// Replaces the value of the input `name` inside the form `form` (a CSS selector).
 async fn fill(browser: &Browser, form: &str, name: &str, value: &str) {
     let field = browser
@@ -43,7 +55,7 @@ async fn text_of(browser: &Browser, css: &str) -> String {
 #[tokio::test]
 async fn attendee_runs_edits_stops_and_resets() {
     let app = spawn_swarm().await;
-    let browser = Browser::start().await.expect("start Chromium");
+    let browser = start_browser(1280, 900).await;
     browser.client.goto(&app.base).await.unwrap();
 
     // Start a bounded run from the form.
@@ -163,8 +175,16 @@ async fn attendee_runs_edits_stops_and_resets() {
 #[tokio::test]
 async fn requests_csv_link_downloads_locust_header() {
     let app = spawn_swarm().await;
-    let browser = Browser::start().await.expect("start Chromium");
+    app.start_run(1, "30s").await;
+    let browser = start_browser(1280, 900).await;
     browser.client.goto(&app.base).await.unwrap();
+    browser
+        .wait_until(
+            "document.body.dataset.state !== 'ready'",
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("the page shows the run");
     click(&browser, ".tabs [data-tab='download']").await;
 
     let href = browser
@@ -178,12 +198,13 @@ async fn requests_csv_link_downloads_locust_header() {
     let header = browser
         .client
         .execute_async(
-            "const [href, done] = arguments; fetch(href).then((r) => r.text()).then((t) => done(t.split('\\n')[0]));",
+            "const [href, done] = arguments; fetch(href).then((r) => r.text()).then((t) => done(t.split(/\\r?\\n/)[0]));",
             vec![serde_json::json!(href)],
         )
         .await
         .unwrap();
 
+    app.stop_run().await;
     assert!(href.ends_with("/stats/requests/csv"), "{href}");
     assert_eq!(
         header,
@@ -194,7 +215,7 @@ async fn requests_csv_link_downloads_locust_header() {
 #[tokio::test]
 async fn start_form_shows_server_error() {
     let app = spawn_swarm().await;
-    let browser = Browser::start().await.expect("start Chromium");
+    let browser = start_browser(1280, 900).await;
     browser.client.goto(&app.base).await.unwrap();
 
     fill(&browser, "#start-form", "run_time", "soon").await;
@@ -220,9 +241,7 @@ async fn start_form_shows_server_error() {
 #[tokio::test]
 async fn page_fits_phone_width() {
     let app = spawn_swarm().await;
-    let browser = Browser::start_with_size(390, 844)
-        .await
-        .expect("start Chromium");
+    let browser = start_browser(390, 844).await;
     browser.client.goto(&app.base).await.unwrap();
     browser.wait_for("#start-form").await.unwrap();
 
@@ -236,4 +255,84 @@ async fn page_fits_phone_width() {
         .unwrap();
 
     assert_eq!(overflow, 0, "the page scrolls sideways on a phone");
+}
+
+/// Writes two recorded runs; the second has twice the RPS and a higher median than the first.
+fn write_two_runs(path: &std::path::Path) {
+    let run = |id: u64, users: u64, rps: f64, median: f64| {
+        serde_json::json!({
+            "id": id,
+            "started_at": "2026-12-04T10:00:00Z",
+            "ended_at": "2026-12-04T10:01:00Z",
+            "host": "http://127.0.0.1:8000",
+            "user_count": users,
+            "spawn_rate": 25.0,
+            "run_time": null,
+            "num_requests": 1000 * id,
+            "num_failures": 0,
+            "total_rps": rps,
+            "median_response_time": median,
+            "response_time_percentile_0.95": 40.0,
+            "fail_percent": 0.0
+        })
+    };
+    let runs = serde_json::json!([run(1, 250, 20.0, 8.0), run(2, 500, 40.0, 12.0)]);
+    std::fs::write(path, serde_json::to_string_pretty(&runs).unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn runs_show_difference_to_chosen_run() {
+    let app = spawn_swarm().await;
+    write_two_runs(&app.runs_file);
+    let browser = start_browser(1280, 900).await;
+    browser.client.goto(&app.base).await.unwrap();
+
+    // Before any run the page shows the recorded runs under the form, newest first.
+    browser
+        .wait_until(
+            "document.querySelectorAll('#runs-table tbody tr').length === 2",
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("two recorded runs");
+    let runs_panel = browser
+        .client
+        .find(Locator::Css("#tab-runs"))
+        .await
+        .unwrap();
+    assert!(runs_panel.is_displayed().await.unwrap());
+    let newest = text_of(&browser, "#runs-table tbody tr:first-child").await;
+    assert!(newest.contains("40.00"), "{newest}");
+    assert!(
+        newest.contains("+20.00 (+100 %)"),
+        "RPS against run 1: {newest}"
+    );
+    assert!(
+        newest.contains("+4.00 (+50 %)"),
+        "median against run 1: {newest}"
+    );
+
+    // Choosing run 2 as the baseline shows run 1's difference to it.
+    click(&browser, "#runs-table tr[data-run='2'] input[type=radio]").await;
+    browser
+        .wait_until(
+            "document.querySelector(\"#runs-table tr[data-run='2']\").classList.contains('baseline')",
+            Duration::from_secs(5),
+        )
+        .await
+        .expect("run 2 is the baseline");
+    let oldest = text_of(&browser, "#runs-table tr[data-run='1']").await;
+    assert!(
+        oldest.contains("-20.00 (-50 %)"),
+        "RPS against run 2: {oldest}"
+    );
+    let worse = browser
+        .client
+        .execute(
+            "return document.querySelector(\"#runs-table tr[data-run='1'] td:nth-child(9) .delta\").className;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(worse, "delta worse");
 }

@@ -85,6 +85,12 @@ pub async fn require_basic_auth(
     if authorized {
         return next.run(request).await;
     }
+
+    tracing::debug!(
+        "rejected {} {}: missing or wrong credentials",
+        request.method(),
+        request.uri().path()
+    );
     (
         StatusCode::UNAUTHORIZED,
         [(header::WWW_AUTHENTICATE, "Basic realm=\"swarm\"")],

@@ -119,9 +119,6 @@ pub trait SwarmControl: Send + Sync + 'static {
     /// Formats the exceptions in the format of Locust's `_exceptions.csv`.
     fn exceptions_csv(&self) -> String;
 
-    /// Formats the chart history in the format of Locust's `_stats_history.csv`.
-    fn history_csv(&self) -> String;
-
     /// Renders a self-contained HTML report of the current statistics.
     fn html_report(&self) -> String;
 }

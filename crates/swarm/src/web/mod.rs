@@ -7,6 +7,7 @@
 
 mod auth;
 mod control;
+mod launch;
 mod page;
 mod routes;
 mod runner_control;
@@ -27,6 +28,7 @@ pub use auth::{Credentials, InvalidCredentials};
 pub use control::{
     ExceptionStats, FormDefaults, RunState, StartRejected, SwarmControl, SwarmSettings,
 };
+pub use launch::run_web_ui;
 pub use runner_control::RunnerControl;
 pub use runs::{RunLog, RunRecord, RUNS_FILE_NAME};
 pub use swarm_form::parse_run_time;
@@ -42,6 +44,10 @@ pub struct WebConfig {
     pub auth: Option<Credentials>,
     /// The run log, normally `swarm_runs.json` beside the swarmfile.
     pub runs_file: PathBuf,
+    /// The `PREFIX_stats_history.csv` that `--csv PREFIX --csv-full-history` writes, if any.
+    pub full_history_csv: Option<PathBuf>,
+    /// A run to start as soon as the UI listens (`--autostart`).
+    pub autostart: Option<SwarmSettings>,
 }
 
 /// Errors from starting the web UI.
@@ -54,17 +60,19 @@ pub enum WebError {
     },
     #[error("the web UI stopped: {0}")]
     Serve(std::io::Error),
+    #[error("failed to start the run given on the command line: {0}")]
+    Autostart(StartRejected),
 }
 
-/// A web UI that is listening.
-#[derive(Debug)]
-pub struct RunningWeb {
+/// A web UI that is listening; dropping it stops the server.
+pub struct RunningWeb<C> {
     local_addr: SocketAddr,
+    state: Arc<AppState<C>>,
     server: JoinHandle<std::io::Result<()>>,
     watcher: JoinHandle<()>,
 }
 
-impl RunningWeb {
+impl<C: SwarmControl> RunningWeb<C> {
     /// Returns the listening address, with the port picked when port 0 was requested.
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
@@ -76,7 +84,7 @@ impl RunningWeb {
     }
 
     /// Waits until the server fails; it does not stop on its own.
-    pub async fn wait(mut self) -> Result<(), WebError> {
+    pub async fn wait(&mut self) -> Result<(), WebError> {
         let result = (&mut self.server).await;
         self.watcher.abort();
         match result {
@@ -85,9 +93,15 @@ impl RunningWeb {
             Err(join_error) => Err(WebError::Serve(std::io::Error::other(join_error))),
         }
     }
+
+    /// Appends the run that ended to the run log, if the watcher has not done it yet. Call it
+    /// after the runner stopped and before the process exits.
+    pub async fn record_finished_run(&self) {
+        self.state.record_finished_run().await;
+    }
 }
 
-impl Drop for RunningWeb {
+impl<C> Drop for RunningWeb<C> {
     fn drop(&mut self) {
         self.server.abort();
         self.watcher.abort();
@@ -99,11 +113,39 @@ pub(crate) struct AppState<C> {
     control: Arc<C>,
     current: Arc<Mutex<Option<CurrentRun>>>,
     runs: Arc<RunLog>,
+    full_history_csv: Option<PathBuf>,
 }
 
 impl<C: SwarmControl> AppState<C> {
     fn current_run(&self) -> Option<CurrentRun> {
         self.current.lock().expect("current run lock").clone()
+    }
+
+    /// Starts a run, or changes the running one, and remembers its settings for the run log.
+    async fn swarm(&self, settings: SwarmSettings) -> Result<(), StartRejected> {
+        let was_active = self.control.state().is_active();
+        // A run that ended moments ago may not be recorded yet; record it before a new one
+        // starts and replaces it.
+        if !was_active {
+            self.record_finished_run().await;
+        }
+
+        self.control.swarm(settings.clone()).await?;
+
+        let mut current = self.current.lock().expect("current run lock");
+        match current.as_mut() {
+            Some(run) if was_active => {
+                run.settings.user_count = settings.user_count;
+                run.settings.spawn_rate = settings.spawn_rate;
+            }
+            _ => {
+                *current = Some(CurrentRun {
+                    settings,
+                    started_at: chrono::Utc::now(),
+                })
+            }
+        }
+        Ok(())
     }
 
     /// Appends the run that ended, if the watcher has not recorded it yet.
@@ -158,7 +200,7 @@ fn build_router<C: SwarmControl>(state: Arc<AppState<C>>, auth: Option<Credentia
 pub async fn start<C: SwarmControl>(
     control: Arc<C>,
     config: WebConfig,
-) -> Result<RunningWeb, WebError> {
+) -> Result<RunningWeb<C>, WebError> {
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|source| WebError::Bind {
@@ -171,25 +213,28 @@ pub async fn start<C: SwarmControl>(
         control: control.clone(),
         current: Arc::new(Mutex::new(None)),
         runs: Arc::new(RunLog::new(config.runs_file.clone())),
+        full_history_csv: config.full_history_csv.clone(),
     });
     let watcher = tokio::spawn(runs::watch_runs(
         control,
         state.current.clone(),
         state.runs.clone(),
     ));
-    let app = build_router(state, config.auth.clone());
+    let app = build_router(state.clone(), config.auth.clone());
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
-
-    Ok(RunningWeb {
+    let running = RunningWeb {
         local_addr,
+        state,
         server,
         watcher,
-    })
-}
+    };
 
-/// Starts the web UI, logs its URL and serves until the server fails.
-pub async fn serve<C: SwarmControl>(control: Arc<C>, config: WebConfig) -> Result<(), WebError> {
-    let running = start(control, config).await?;
-    tracing::info!("web UI listening on {}", running.url());
-    running.wait().await
+    if let Some(settings) = config.autostart {
+        running
+            .state
+            .swarm(settings)
+            .await
+            .map_err(WebError::Autostart)?;
+    }
+    Ok(running)
 }

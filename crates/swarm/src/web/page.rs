@@ -13,10 +13,12 @@ pub struct IndexPage {
     pub user_count: u64,
     pub spawn_rate: String,
     pub run_time: String,
+    /// Whether `--csv-full-history` writes a history file that the page can link to.
+    pub full_history: bool,
 }
 
 impl IndexPage {
-    pub fn new(defaults: FormDefaults, state: RunState) -> Self {
+    pub fn new(defaults: FormDefaults, state: RunState, full_history: bool) -> Self {
         IndexPage {
             swarmfile: defaults.swarmfile,
             state: state.as_str(),
@@ -27,6 +29,7 @@ impl IndexPage {
                 .run_time
                 .map(|limit| format!("{}s", limit.as_secs()))
                 .unwrap_or_default(),
+            full_history,
         }
     }
 }

@@ -7,19 +7,22 @@ use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Form, Json};
-use chrono::{Local, Utc};
+use chrono::Local;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::control::SwarmControl;
 use super::page::IndexPage;
-use super::runs::CurrentRun;
 use super::stats_json::{history_json, stats_requests_json};
 use super::swarm_form::parse_swarm_form;
 use super::AppState;
 
 pub async fn index<C: SwarmControl>(State(app): State<Arc<AppState<C>>>) -> Response {
-    let page = IndexPage::new(app.control.form_defaults(), app.control.state());
+    let page = IndexPage::new(
+        app.control.form_defaults(),
+        app.control.state(),
+        app.full_history_csv.is_some(),
+    );
     match askama::Template::render(&page) {
         Ok(html) => Html(html).into_response(),
         Err(error) => {
@@ -38,7 +41,6 @@ pub async fn swarm<C: SwarmControl>(
     State(app): State<Arc<AppState<C>>>,
     Form(fields): Form<HashMap<String, String>>,
 ) -> Response {
-    let was_active = app.control.state().is_active();
     let current_host = app
         .current_run()
         .map(|run| run.settings.host)
@@ -47,37 +49,18 @@ pub async fn swarm<C: SwarmControl>(
     let settings = match parse_swarm_form(&fields, &current_host) {
         Ok(settings) => settings,
         Err(error) => {
+            tracing::warn!("rejected POST /swarm: {error}");
             let body =
                 json!({"success": false, "message": error.to_string(), "host": current_host});
             return (StatusCode::BAD_REQUEST, Json(body)).into_response();
         }
     };
 
-    // A run that ended moments ago may not be recorded yet; record it before a new one starts.
-    if !was_active {
-        app.record_finished_run().await;
-    }
-
-    if let Err(rejected) = app.control.swarm(settings.clone()).await {
+    if let Err(rejected) = app.swarm(settings.clone()).await {
+        tracing::warn!("rejected POST /swarm: {rejected}");
         let body =
             json!({"success": false, "message": rejected.to_string(), "host": settings.host});
         return (StatusCode::CONFLICT, Json(body)).into_response();
-    }
-
-    {
-        let mut current = app.current.lock().expect("current run lock");
-        match current.as_mut() {
-            Some(run) if was_active => {
-                run.settings.user_count = settings.user_count;
-                run.settings.spawn_rate = settings.spawn_rate;
-            }
-            _ => {
-                *current = Some(CurrentRun {
-                    settings: settings.clone(),
-                    started_at: Utc::now(),
-                })
-            }
-        }
     }
 
     let mut body = json!({
@@ -115,8 +98,24 @@ pub async fn stats_csv<C: SwarmControl>(State(app): State<Arc<AppState<C>>>) -> 
     csv_download(&app, "requests", app.control.stats_csv())
 }
 
+/// Sends the `--csv-full-history` file that the command line writes, as Locust does. Without
+/// that option there is no such file, so the response is 404.
 pub async fn history_csv<C: SwarmControl>(State(app): State<Arc<AppState<C>>>) -> Response {
-    csv_download(&app, "requests_full_history", app.control.history_csv())
+    let Some(path) = app.full_history_csv.as_ref() else {
+        return (
+            StatusCode::NOT_FOUND,
+            "Error: Server was not started with option to generate full history.\n",
+        )
+            .into_response();
+    };
+    match tokio::fs::read_to_string(path).await {
+        Ok(csv) => csv_download(&app, "requests_full_history", csv),
+        Err(error) => {
+            tracing::error!("failed to read {}: {error}", path.display());
+            let message = format!("failed to read {}: {error}\n", path.display());
+            (StatusCode::SERVICE_UNAVAILABLE, message).into_response()
+        }
+    }
 }
 
 pub async fn failures_csv<C: SwarmControl>(State(app): State<Arc<AppState<C>>>) -> Response {
@@ -147,7 +146,7 @@ pub async fn report<C: SwarmControl>(
     if !download {
         return Html(html).into_response();
     }
-    let file_name = download_name(&app, "html");
+    let file_name = download_name(&app, "report.html");
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),

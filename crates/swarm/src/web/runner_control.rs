@@ -5,6 +5,7 @@ use std::future::Future;
 use chrono::{DateTime, Local};
 
 use crate::engine::{LogLine, Runner, RunnerState, StartRequest};
+use crate::report::{csv, html};
 use crate::stats::{HistoryPoint, StatsSnapshot};
 
 use super::control::{
@@ -86,8 +87,8 @@ impl SwarmControl for RunnerControl {
     }
 
     fn exceptions(&self) -> Vec<ExceptionStats> {
-        // NOTE: the engine turns every error inside a task into a request failure, so there
-        // are no exceptions to list; the tab and the CSV stay empty.
+        // NOTE: the engine records every error inside a task as a request failure, so there
+        // are no exceptions to list. The tab and the CSV stay empty.
         Vec::new()
     }
 
@@ -96,23 +97,27 @@ impl SwarmControl for RunnerControl {
     }
 
     fn stats_csv(&self) -> String {
-        todo!()
+        csv::stats_csv(&self.runner.snapshot())
     }
 
     fn failures_csv(&self) -> String {
-        todo!()
+        csv::failures_csv(&self.runner.snapshot())
     }
 
     fn exceptions_csv(&self) -> String {
-        todo!()
-    }
-
-    fn history_csv(&self) -> String {
-        todo!()
+        csv::exceptions_csv()
     }
 
     fn html_report(&self) -> String {
-        todo!()
+        let host = self.runner.host().unwrap_or_default();
+        html::render(&html::ReportInput {
+            snapshot: &self.runner.snapshot(),
+            history: &self.runner.history(),
+            times: &self.runner.run_times(),
+            host: &host,
+            swarmfile: &self.defaults.swarmfile,
+            ratios: &self.runner.task_ratios(),
+        })
     }
 }
 

@@ -22,7 +22,8 @@ use tokio::net::TcpListener;
 use swarm::engine::{Runner, RunnerOptions};
 use swarm::web::{self, Credentials, FormDefaults, RunnerControl, RunningWeb, WebConfig};
 
-/// A target that answers `GET /hello` with 200 and `GET /broken` with 500, counting requests.
+/// A target server that returns 200 for `GET /hello` and 500 for `GET /broken`, and counts
+/// the requests it receives.
 pub struct Target {
     pub addr: SocketAddr,
     pub requests: Arc<AtomicU64>,
@@ -71,7 +72,8 @@ pub async fn start_target() -> Target {
     }
 }
 
-/// The swarmfile of these tests: one class, 3 of 4 tasks succeed and 1 fails.
+/// Writes the swarmfile of these tests: one class whose tasks succeed 3 times in 4 and fail
+/// the 4th time.
 pub fn swarmfile_text(target: SocketAddr) -> String {
     format!(
         r#"[swarm]
@@ -120,7 +122,7 @@ pub struct TestSwarm {
     pub client: reqwest::Client,
     pub target: Target,
     pub runs_file: PathBuf,
-    pub web: RunningWeb,
+    pub web: RunningWeb<RunnerControl>,
     pub dir: TempDir,
 }
 
@@ -140,6 +142,8 @@ pub async fn spawn_swarm_with_auth(auth: Option<Credentials>) -> TestSwarm {
         bind: "127.0.0.1:0".parse().unwrap(),
         auth,
         runs_file: runs_file.clone(),
+        full_history_csv: None,
+        autostart: None,
     };
     let web = web::start(control, config).await.expect("start the web UI");
     let base = web.url();

@@ -1,0 +1,149 @@
+//! Saves screenshots of swarm's web UI for the workshop docs: `docs/images/swarm-ready.png`
+//! (the start form) and `docs/images/swarm-running.png` (a run in progress).
+//!
+//! Everything runs in this process on loopback ports: TweetCheck on a fresh SQLite file, the
+//! runner and the web UI. The run swarms TweetCheck with 50 users for at most 60 s, and the
+//! script stops it after taking the pictures. Run it with `make screenshots`.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use browser_harness::{Browser, Locator};
+use swarm::engine::{Runner, RunnerOptions};
+use swarm::web::{self, FormDefaults, RunnerControl, WebConfig};
+
+/// Writes the workshop's swarmfile of exercise 1: each user logs in once, then sends
+/// `GET /api/` every 5 to 10 s.
+fn swarmfile_text(host: &str) -> String {
+    format!(
+        r#"[swarm]
+host = "{host}"
+users = 50
+spawn_rate = 10
+
+[user.WorkshopUser]
+wait_time = {{ between = [5.0, 10.0] }}
+
+[[user.WorkshopUser.on_start]]
+method = "POST"
+path = "/api-token-auth/"
+form = {{ username = "admin@tweetcheck.com", password = "admin" }}
+capture = {{ token = {{ json = "/token" }} }}
+
+[[user.WorkshopUser.task]]
+method = "GET"
+path = "/api/"
+headers = {{ Authorization = "Token {{{{ token }}}}" }}
+"#
+    )
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/images");
+    std::fs::create_dir_all(&images)
+        .with_context(|| format!("failed to create {}", images.display()))?;
+    let folder = tempfile::tempdir().context("failed to create a temporary folder")?;
+
+    let tweetcheck = tweetcheck::start(tweetcheck::Config {
+        bind: "127.0.0.1:0".to_owned(),
+        database_url: format!("sqlite://{}", folder.path().join("tweetcheck.db").display()),
+    })
+    .await
+    .context("failed to start TweetCheck")?;
+    let host = format!("http://{}", tweetcheck.local_addr());
+
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text(&host)).context("failed to write the swarmfile")?;
+    let control = Arc::new(runner_control(&swarmfile)?);
+    let web = web::start(
+        control.clone(),
+        WebConfig {
+            bind: "127.0.0.1:0".parse()?,
+            auth: None,
+            runs_file: folder.path().join(web::RUNS_FILE_NAME),
+            full_history_csv: None,
+            autostart: None,
+        },
+    )
+    .await?;
+
+    // See the NOTE in tests/web_browser.rs: two rustls providers are linked in.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let browser = Browser::start_with_size(1280, 760).await?;
+    let result = take_screenshots(&browser, &web.url(), &images).await;
+
+    control.runner().stop_and_wait().await;
+    drop(browser);
+    tweetcheck.shutdown().await?;
+    result
+}
+
+async fn take_screenshots(browser: &Browser, url: &str, images: &Path) -> Result<()> {
+    browser.client.goto(url).await?;
+    browser.wait_for("#start-form").await?;
+    // The run time keeps the run bounded even if this script dies before it stops the run.
+    let run_time = browser.wait_for("#start-form input[name=run_time]").await?;
+    run_time.send_keys("60s").await?;
+    // Without focus the form shows no text cursor or focus ring.
+    browser
+        .client
+        .execute("document.activeElement.blur();", vec![])
+        .await?;
+    let ready = images.join("swarm-ready.png");
+    browser.screenshot(&ready).await?;
+    println!("saved {}", ready.display());
+
+    browser
+        .wait_for("#start-form button[type=submit]")
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_until(
+            "document.body.dataset.state === 'running'",
+            Duration::from_secs(20),
+        )
+        .await?;
+    // Let every user log in and send a few requests, so that the figures have settled.
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    browser.client.find(Locator::Css("body")).await?;
+    let running = images.join("swarm-running.png");
+    browser.screenshot(&running).await?;
+    println!("saved {}", running.display());
+
+    browser
+        .wait_for(".tabs [data-tab='charts']")
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_until(
+            "Number(document.querySelector('.charts').dataset.points || 0) >= 2",
+            Duration::from_secs(15),
+        )
+        .await?;
+    let charts = images.join("swarm-charts.png");
+    browser.screenshot(&charts).await?;
+    println!("saved {}", charts.display());
+    Ok(())
+}
+
+fn runner_control(swarmfile: &Path) -> Result<RunnerControl> {
+    let scenario = swarm::scenario::load(swarmfile)?;
+    let defaults = FormDefaults {
+        user_count: scenario.defaults.users.unwrap_or(1) as u64,
+        spawn_rate: scenario.defaults.spawn_rate.unwrap_or(1.0),
+        host: scenario.defaults.host.clone().unwrap_or_default(),
+        run_time: scenario.defaults.run_time,
+        swarmfile: "swarmfile.toml".to_owned(),
+    };
+    let options = RunnerOptions {
+        default_host: scenario.defaults.host.clone(),
+        ..RunnerOptions::default()
+    };
+    let runner = Runner::new(scenario, options)?;
+    Ok(RunnerControl::new(runner, defaults))
+}

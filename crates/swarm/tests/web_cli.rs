@@ -1,0 +1,144 @@
+//! `swarm` without `--headless`: the binary serves the web UI, logs its URL, and with
+//! `--autostart` starts a run at once. Each run targets a loopback server and has a run time.
+
+mod web_support;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use web_support::{start_target, swarmfile_text};
+
+/// Starts the `swarm` binary on a free port and returns it with the URL it logged.
+async fn start_swarm_binary(swarmfile: &std::path::Path, extra_args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_swarm"))
+        .arg("-f")
+        .arg(swarmfile)
+        .args(["--web-host", "127.0.0.1", "-P", "0"])
+        .args(extra_args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the swarm binary");
+
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let find_url = async {
+        while let Some(line) = lines.next_line().await.expect("read swarm's log") {
+            if let Some(start) = line.find("http://127.0.0.1:") {
+                return line[start..].trim().to_owned();
+            }
+        }
+        panic!("swarm exited without logging the web UI's URL");
+    };
+    let url = tokio::time::timeout(Duration::from_secs(20), find_url)
+        .await
+        .expect("swarm logged its URL within 20 s");
+    // Keep draining the log so that the child never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, url)
+}
+
+/// Sends SIGINT (Ctrl-C) to the child and returns its exit status.
+async fn interrupt(mut child: Child) -> std::process::ExitStatus {
+    let pid = child.id().expect("the child is running").to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+    tokio::time::timeout(Duration::from_secs(15), child.wait())
+        .await
+        .expect("swarm exited within 15 s of Ctrl-C")
+        .expect("wait for swarm")
+}
+
+#[tokio::test]
+async fn autostart_runs_and_ctrl_c_exits_cleanly() {
+    let target = start_target().await;
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text(target.addr)).unwrap();
+    let client = reqwest::Client::new();
+
+    let (child, url) = start_swarm_binary(&swarmfile, &["--autostart", "-t", "2s"]).await;
+
+    let mut state = String::new();
+    for _ in 0..100 {
+        let stats: serde_json::Value = client
+            .get(format!("{url}/stats/requests"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        state = stats["state"].as_str().unwrap().to_owned();
+        if state == "stopped" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(state, "stopped", "the 2 s run did not stop by itself");
+    let page = client.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+
+    let status = interrupt(child).await;
+
+    assert!(status.success(), "{status}");
+    let runs_file = folder.path().join("swarm_runs.json");
+    let runs: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&runs_file).expect("swarm_runs.json"))
+            .unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 1, "{runs}");
+    assert_eq!(runs[0]["user_count"], 2);
+    assert!(runs[0]["num_requests"].as_u64().unwrap() > 0, "{runs}");
+}
+
+#[tokio::test]
+async fn web_auth_flag_requires_credentials() {
+    let target = start_target().await;
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text(target.addr)).unwrap();
+    let client = reqwest::Client::new();
+
+    let (child, url) = start_swarm_binary(&swarmfile, &["--web-auth", "trainer:pa55"]).await;
+
+    let anonymous = client.get(&url).send().await.unwrap();
+    let signed_in = client
+        .get(&url)
+        .basic_auth("trainer", Some("pa55"))
+        .send()
+        .await
+        .unwrap();
+    let status = interrupt(child).await;
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(signed_in.status(), 200);
+    assert!(status.success(), "{status}");
+    assert_eq!(
+        target.requests.load(std::sync::atomic::Ordering::Relaxed),
+        0
+    );
+}
+
+#[tokio::test]
+async fn invalid_web_auth_is_usage_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text("127.0.0.1:9".parse().unwrap())).unwrap();
+
+    let output = Command::new(env!("CARGO_BIN_EXE_swarm"))
+        .arg("-f")
+        .arg(&swarmfile)
+        .args(["-P", "0", "--web-auth", "no-colon"])
+        .output()
+        .await
+        .unwrap();
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--web-auth"), "{stderr}");
+}
