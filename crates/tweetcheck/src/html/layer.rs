@@ -22,7 +22,7 @@ use tower::{Layer, Service, ServiceExt};
 use super::nav::Nav;
 use super::page::{self, ApiPage};
 use super::{filters, forms, json, suffix, tunnel, PageData};
-use crate::api::render::{negotiate, Format};
+use crate::api::render::{negotiate, Format, SuffixFormat};
 use crate::state::AppState;
 
 /// The response headers that a page lists, in this order, when the response has them.
@@ -111,7 +111,8 @@ where
         };
     }
     // Only pages need a copy of the request, so JSON requests skip it.
-    let wants_html = matches!(negotiate(&request), Ok(Format::BrowsableApi));
+    let wants_html =
+        may_want_html(&request) && matches!(negotiate(&request), Ok(Format::BrowsableApi));
     let exchange = wants_html.then(|| Exchange {
         method: request.method().clone(),
         sent_uri,
@@ -270,6 +271,32 @@ fn html_response(rendered: askama::Result<String>, api_response: Response) -> Re
     }
     response.headers_mut().extend(parts.headers);
     response
+}
+
+/// Returns false for requests that cannot negotiate the browsable API, without parsing their
+/// `Accept` header: only a format suffix, a `format` parameter or an `Accept` header naming a
+/// `text/` type can select it. Load tests send many such requests, so this check is cheap.
+fn may_want_html(request: &Request) -> bool {
+    if request.extensions().get::<SuffixFormat>().is_some() {
+        return true;
+    }
+    if request
+        .uri()
+        .query()
+        .is_some_and(|query| query.contains("format"))
+    {
+        return true;
+    }
+    request
+        .headers()
+        .get_all(header::ACCEPT)
+        .iter()
+        .any(|value| {
+            value
+                .as_bytes()
+                .windows(5)
+                .any(|window| window.eq_ignore_ascii_case(b"text/"))
+        })
 }
 
 fn is_json(response: &Response) -> bool {
