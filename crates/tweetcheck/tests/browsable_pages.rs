@@ -382,3 +382,69 @@ async fn format_suffix_selects_the_format() {
     assert!(body["tweets"].is_string(), "{body}");
     assert_eq!(unknown.status(), 404);
 }
+
+#[tokio::test]
+async fn actions_page_links_the_next_page() {
+    let app = spawn_app().await;
+    let token = app.token(ADMIN).await;
+    let session = login(&app, ADMIN).await;
+    // One action per created tweet, so 11 tweets fill more than the first page of 10.
+    for number in 0..11 {
+        create_tweet(&app, &token, &format!("filler tweet {number}")).await;
+    }
+
+    let (first_status, first) = browse(&app, &session, "/api/actions/").await;
+    let (second_status, second) = browse(&app, &session, "/api/actions/?page=2").await;
+
+    assert_eq!(first_status, 200);
+    let next = format!("href=\"{}/api/actions/?page=2\">Next &raquo;</a>", app.base);
+    assert!(first.contains(&next), "no link to page 2: {first}");
+    assert!(
+        !first.contains("&laquo; Previous"),
+        "page 1 has no previous page: {first}"
+    );
+    assert_eq!(second_status, 200);
+    assert!(
+        second.contains("&laquo; Previous</a>"),
+        "no link back to page 1: {second}"
+    );
+    assert!(
+        !second.contains("Next &raquo;"),
+        "page 2 is the last: {second}"
+    );
+}
+
+#[tokio::test]
+async fn every_list_and_detail_renders_as_a_page() {
+    let app = spawn_app().await;
+    let token = app.token(ADMIN).await;
+    let session = login(&app, ADMIN).await;
+    let tweet = create_tweet(&app, &token, "for the detail pages").await;
+    let tweet_path = format!("/api/tweets/{}/", tweet["id"]);
+
+    let pages = [
+        ("/api/", "Api Root"),
+        ("/api/tweets/", "Tweet List"),
+        (tweet_path.as_str(), "Tweet Instance"),
+        ("/api/handles/", "Handle List"),
+        ("/api/handles/1/", "Handle Instance"),
+        ("/api/users/", "User List"),
+        ("/api/users/1/", "User Instance"),
+        ("/api/devices/", "Device List"),
+        ("/api/actions/", "Action List"),
+        ("/api/counts/", "Counts"),
+    ];
+    for (path, breadcrumb) in pages {
+        let (status, html) = browse(&app, &session, path).await;
+
+        assert_eq!(status, 200, "{path}: {html}");
+        assert!(
+            html.contains(&format!("<li aria-current=\"page\">{breadcrumb}</li>")),
+            "{path}: {html}"
+        );
+        assert!(
+            html.contains(&format!("<b>GET</b> {path}")),
+            "{path}: {html}"
+        );
+    }
+}
