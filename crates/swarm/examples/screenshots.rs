@@ -2,8 +2,9 @@
 //! (the start form) and `docs/images/swarm-running.png` (a run in progress).
 //!
 //! Everything runs in this process on loopback ports: TweetCheck on a fresh SQLite file, the
-//! runner and the web UI. The run swarms TweetCheck with 50 users for at most 60 s, and the
-//! script stops it after taking the pictures. Run it with `make screenshots`.
+//! runner with the workshop's `swarmfile.toml`, and the web UI. The run swarms TweetCheck with
+//! 50 users for at most 60 s, and the script stops it after taking the pictures. Run it with
+//! `make screenshots`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -14,35 +15,14 @@ use browser_harness::{Browser, Locator};
 use swarm::engine::{Runner, RunnerOptions};
 use swarm::web::{self, FormDefaults, RunnerControl, WebConfig};
 
-/// Writes the workshop's swarmfile of exercise 1: each user logs in once, then sends
-/// `GET /api/` every 5 to 10 s.
-fn swarmfile_text(host: &str) -> String {
-    format!(
-        r#"[swarm]
-host = "{host}"
-users = 50
-spawn_rate = 10
-
-[user.WorkshopUser]
-wait_time = {{ between = [5.0, 10.0] }}
-
-[[user.WorkshopUser.on_start]]
-method = "POST"
-path = "/api-token-auth/"
-form = {{ username = "admin@tweetcheck.com", password = "admin" }}
-capture = {{ token = {{ json = "/token" }} }}
-
-[[user.WorkshopUser.task]]
-method = "GET"
-path = "/api/"
-headers = {{ Authorization = "Token {{{{ token }}}}" }}
-"#
-    )
-}
+/// Users and spawn rate of the pictured run: enough to show steady figures within seconds.
+const USERS: u64 = 50;
+const SPAWN_RATE: f64 = 10.0;
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let images = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/images");
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let images = repository.join("docs/images");
     std::fs::create_dir_all(&images)
         .with_context(|| format!("failed to create {}", images.display()))?;
     let folder = tempfile::tempdir().context("failed to create a temporary folder")?;
@@ -55,9 +35,7 @@ async fn main() -> Result<()> {
     .context("failed to start TweetCheck")?;
     let host = format!("http://{}", tweetcheck.local_addr());
 
-    let swarmfile = folder.path().join("swarmfile.toml");
-    std::fs::write(&swarmfile, swarmfile_text(&host)).context("failed to write the swarmfile")?;
-    let control = Arc::new(runner_control(&swarmfile)?);
+    let control = Arc::new(runner_control(&repository.join("swarmfile.toml"), &host)?);
     let web = web::start(
         control.clone(),
         WebConfig {
@@ -131,17 +109,19 @@ async fn take_screenshots(browser: &Browser, url: &str, images: &Path) -> Result
     Ok(())
 }
 
-fn runner_control(swarmfile: &Path) -> Result<RunnerControl> {
+/// Builds the runner for the workshop's swarmfile with `host` in place of its own, as `-H`
+/// does on the command line.
+fn runner_control(swarmfile: &Path, host: &str) -> Result<RunnerControl> {
     let scenario = swarm::scenario::load(swarmfile)?;
     let defaults = FormDefaults {
-        user_count: scenario.defaults.users.unwrap_or(1) as u64,
-        spawn_rate: scenario.defaults.spawn_rate.unwrap_or(1.0),
-        host: scenario.defaults.host.clone().unwrap_or_default(),
-        run_time: scenario.defaults.run_time,
+        user_count: USERS,
+        spawn_rate: SPAWN_RATE,
+        host: host.to_owned(),
+        run_time: None,
         swarmfile: "swarmfile.toml".to_owned(),
     };
     let options = RunnerOptions {
-        default_host: scenario.defaults.host.clone(),
+        default_host: Some(host.to_owned()),
         ..RunnerOptions::default()
     };
     let runner = Runner::new(scenario, options)?;

@@ -462,6 +462,17 @@
         }
       });
       context.stroke();
+
+      // A dot on each point, so a lone point between gaps stays visible.
+      context.fillStyle = line.color;
+      history.forEach((point, index) => {
+        const value = point[line.key][1];
+        if (value !== null) {
+          context.beginPath();
+          context.arc(x(times[index]), y(value), 2.5, 0, 2 * Math.PI);
+          context.fill();
+        }
+      });
     }
   }
 
