@@ -101,6 +101,11 @@ async fn login_form_leads_to_api_root() -> Result<()> {
     let url = browser.client.current_url().await?;
     let heading = browser.wait_for("h1").await?.text().await?;
     let user = browser.wait_for(".navbar .user").await?.text().await?;
+    browser.client.goto(&app.url("/api/users/1/")).await?;
+    browser.wait_for("#put-form").await?;
+    browser
+        .screenshot(&screenshot_path("user-detail.png"))
+        .await?;
     browser.close().await?;
 
     ensure!(url.path() == "/api/", "login ended at {url}");

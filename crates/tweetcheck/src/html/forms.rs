@@ -107,13 +107,19 @@ fn field(name: &str, meta: &Value, value: Option<&Value>) -> FormField {
 
     match kind {
         "boolean" => {
+            // Without a current value the form starts at false, as an unchecked box would.
+            let current = if value_text.is_empty() {
+                "false"
+            } else {
+                value_text.as_str()
+            };
             field.widget = "select";
             field.options = ["true", "false"]
                 .into_iter()
                 .map(|option| SelectOption {
                     value: option.to_owned(),
                     label: option.to_owned(),
-                    selected: option == value_text,
+                    selected: option == current,
                 })
                 .collect();
         }
@@ -228,6 +234,23 @@ mod tests {
             raw,
             json!({"handle": 1, "body": "", "status": 0, "eta": null})
         );
+    }
+
+    #[test]
+    fn boolean_starts_at_false_without_a_value() {
+        let options = json!({"actions": {"POST": {
+            "is_approver": {"type": "boolean", "required": false, "read_only": false}
+        }}});
+
+        let form = build(&options, "POST", None).unwrap();
+
+        let selected: Vec<_> = form.fields[0]
+            .options
+            .iter()
+            .filter(|o| o.selected)
+            .collect();
+        assert_eq!(selected.len(), 1);
+        assert_eq!(selected[0].value, "false");
     }
 
     #[test]
