@@ -415,6 +415,22 @@ async fn history_has_points_in_locust_format() {
 }
 
 #[tokio::test]
+async fn full_history_csv_needs_the_option() {
+    let app = spawn_swarm().await;
+
+    let response = app
+        .client
+        .get(app.url("/stats/requests_full_history/csv"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 404);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("full history"), "{text}");
+}
+
+#[tokio::test]
 async fn unknown_path_is_not_found() {
     let app = spawn_swarm().await;
 

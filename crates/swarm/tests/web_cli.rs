@@ -98,6 +98,52 @@ async fn autostart_runs_and_ctrl_c_exits_cleanly() {
 }
 
 #[tokio::test]
+async fn full_history_csv_is_served_in_web_mode() {
+    let target = start_target().await;
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text(target.addr)).unwrap();
+    let prefix = folder.path().join("results").display().to_string();
+    let client = reqwest::Client::new();
+
+    let (child, url) = start_swarm_binary(
+        &swarmfile,
+        &[
+            "--autostart",
+            "-t",
+            "2s",
+            "--csv",
+            &prefix,
+            "--csv-full-history",
+        ],
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let response = client
+        .get(format!("{url}/stats/requests_full_history/csv"))
+        .send()
+        .await
+        .unwrap();
+    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let status = interrupt(child).await;
+
+    assert_eq!(response.status(), 200);
+    let csv = response.text().await.unwrap();
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("Timestamp,User Count,Type,Name,"),
+        "{header}"
+    );
+    assert!(csv.lines().count() > 1, "no history rows: {csv}");
+    assert!(
+        page.contains("stats/requests_full_history/csv"),
+        "the page has no link"
+    );
+    assert!(status.success(), "{status}");
+    assert!(std::path::Path::new(&format!("{prefix}_stats.csv")).exists());
+}
+
+#[tokio::test]
 async fn web_auth_flag_requires_credentials() {
     let target = start_target().await;
     let folder = tempfile::tempdir().unwrap();

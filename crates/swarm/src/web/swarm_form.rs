@@ -41,8 +41,9 @@ pub fn parse_swarm_form(
     let user_count: u64 = user_count
         .parse()
         .map_err(|_| SwarmFormError::UserCount(user_count.to_owned()))?;
+    // The runner waits 1 / rate seconds between users, so that pause must fit a Duration.
     let spawn_rate = match spawn_rate.parse::<f64>() {
-        Ok(rate) if rate.is_finite() && rate > 0.0 => rate,
+        Ok(rate) if rate > 0.0 && Duration::try_from_secs_f64(1.0 / rate).is_ok() => rate,
         _ => return Err(SwarmFormError::SpawnRate(spawn_rate.to_owned())),
     };
 
@@ -190,6 +191,10 @@ mod tests {
             (
                 vec![("user_count", "10"), ("spawn_rate", "NaN")],
                 SwarmFormError::SpawnRate("NaN".into()),
+            ),
+            (
+                vec![("user_count", "10"), ("spawn_rate", "1e-300")],
+                SwarmFormError::SpawnRate("1e-300".into()),
             ),
             (
                 vec![
