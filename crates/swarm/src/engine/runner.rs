@@ -216,8 +216,12 @@ impl Runner {
         *shared.host.lock().expect("host lock") = host;
 
         let now = unix_now();
-        shared.stats.lock().expect("stats lock").clear(now);
-        shared.history.lock().expect("history lock").clear();
+        let snapshot = {
+            let mut stats = shared.stats.lock().expect("stats lock");
+            stats.clear(now);
+            stats.snapshot(now)
+        };
+        shared.restart_history(&snapshot);
         *shared.times.lock().expect("times lock") = RunTimes {
             started_at: Some(now),
             stopped_at: None,
@@ -458,9 +462,23 @@ impl Shared {
     }
 
     fn reset_stats(&self) {
-        self.stats.lock().expect("stats lock").reset(unix_now());
-        self.history.lock().expect("history lock").clear();
+        let now = unix_now();
+        let snapshot = {
+            let mut stats = self.stats.lock().expect("stats lock");
+            stats.reset(now);
+            stats.snapshot(now)
+        };
+        self.restart_history(&snapshot);
         self.log("INFO", "Resetting stats".into());
+    }
+
+    /// Clears the chart history and starts it with a point at `snapshot`, so even a run
+    /// shorter than the history interval has a start and an end point.
+    fn restart_history(&self, snapshot: &StatsSnapshot) {
+        let users = self.user_count.load(Ordering::Relaxed);
+        let mut history = self.history.lock().expect("history lock");
+        history.clear();
+        history.push(snapshot, users);
     }
 
     async fn flush(&self) {

@@ -1,0 +1,282 @@
+//! The swarm binary: exit codes, --check, --list, reports, environment variables, the
+//! `[swarm]` table, tags and Ctrl-C.
+
+mod support;
+
+use std::time::Duration;
+
+use support::{entry, json_stats, run_swarm, start_test_server, swarmfile};
+
+const SIMPLE: &str = r#"
+[user.Tester]
+wait_time = { constant = 0.2 }
+[[user.Tester.task]]
+path = "/ok"
+tags = ["read"]
+[[user.Tester.task]]
+method = "POST"
+path = "/status/500"
+tags = ["write"]
+"#;
+
+#[tokio::test]
+async fn check_accepts_valid_swarmfile() {
+    let file = swarmfile(SIMPLE);
+    let output = run_swarm(&["--check", "-f", file.path.to_str().unwrap()]).await;
+
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.ends_with("valid, 1 user classes, 2 tasks\n"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn check_reports_position_and_exits_2() {
+    let file = swarmfile("[user.Tester]\n[[user.Tester.task]]\npath = \"/\"\nwait = 3\n");
+    let output = run_swarm(&["--check", "-f", file.path.to_str().unwrap()]).await;
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected = format!("error: {}:4:1: unknown field `wait`", file.path.display());
+    assert!(stderr.starts_with(&expected), "{stderr}");
+}
+
+#[tokio::test]
+async fn missing_swarmfile_exits_2() {
+    let output = run_swarm(&["--check", "-f", "/nonexistent/swarmfile.toml"]).await;
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot read swarmfile /nonexistent/swarmfile.toml"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn bad_option_exits_2() {
+    let output = run_swarm(&["--headless", "-t", "forever"]).await;
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("invalid time span `forever`"));
+}
+
+#[tokio::test]
+async fn list_prints_classes_and_tasks() {
+    let file = swarmfile(SIMPLE);
+    let output = run_swarm(&["--list", "-f", file.path.to_str().unwrap(), "-E", "write"]).await;
+
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout,
+        "Available Users:\n    Tester (weight 1)\n        GET /ok (weight 1) tags: read\n"
+    );
+}
+
+#[tokio::test]
+async fn failed_request_sets_exit_code() {
+    let server = start_test_server().await;
+    let file = swarmfile(SIMPLE);
+    let path = file.path.to_str().unwrap();
+    let common = [
+        "-f",
+        path,
+        "-H",
+        &server.url,
+        "--headless",
+        "-u",
+        "1",
+        "-r",
+        "1",
+        "-t",
+        "1s",
+    ];
+
+    let default = run_swarm(&common).await;
+    let custom = run_swarm(&[&common[..], &["--exit-code-on-error", "3"]].concat()).await;
+    let only_reads = run_swarm(&[&common[..], &["-T", "read"]].concat()).await;
+
+    assert_eq!(default.status.code(), Some(1));
+    assert_eq!(custom.status.code(), Some(3));
+    assert_eq!(
+        only_reads.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&only_reads.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&default.stderr);
+    assert!(stderr.contains("Error report"), "{stderr}");
+    assert!(
+        stderr.contains("POST /status/500: HTTP 500 Internal Server Error"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn reports_are_written_at_the_end() {
+    let server = start_test_server().await;
+    let file = swarmfile(SIMPLE);
+    let prefix = file.folder.path().join("out/run");
+    let html = file.folder.path().join("report_{u}_{t}.html");
+    let output = run_swarm(&[
+        "-f",
+        file.path.to_str().unwrap(),
+        "-H",
+        &server.url,
+        "--headless",
+        "-u",
+        "2",
+        "-r",
+        "2",
+        "-t",
+        "3s",
+        "--csv",
+        prefix.to_str().unwrap(),
+        "--csv-full-history",
+        "--html",
+        html.to_str().unwrap(),
+        "--json",
+        "-T",
+        "read",
+    ])
+    .await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let read =
+        |suffix: &str| std::fs::read_to_string(format!("{}{suffix}", prefix.display())).unwrap();
+    let stats = read("_stats.csv");
+    assert!(
+        stats.starts_with("Type,Name,Request Count,Failure Count,Median Response Time,"),
+        "{stats}"
+    );
+    assert!(stats.contains("\r\nGET,/ok,"), "{stats}");
+    let history = read("_stats_history.csv");
+    assert!(
+        history.lines().count() >= 5,
+        "rows appended every second: {history}"
+    );
+    assert!(
+        history.lines().any(|line| line.contains(",GET,/ok,")),
+        "full history has entry rows"
+    );
+    assert_eq!(
+        read("_failures.csv"),
+        "Method,Name,Error,Occurrences,First Seen,Last Seen\r\n"
+    );
+    assert_eq!(read("_exceptions.csv"), "Count,Message,Traceback,Nodes\r\n");
+
+    let page = std::fs::read_to_string(file.folder.path().join("report_2_3.html")).unwrap();
+    assert!(page.contains("<svg"), "charts are inline SVG");
+    assert!(page.contains("/ok"));
+
+    let entries = json_stats(&output);
+    let ok = entry(&entries, "GET", "/ok");
+    assert!(ok["num_requests"].as_u64().unwrap() >= 2);
+}
+
+#[tokio::test]
+async fn environment_and_swarm_table_set_options() {
+    let server = start_test_server().await;
+    let source = format!("[swarm]\nhost = \"{}\"\nusers = 3\nspawn_rate = 10\nrun_time = \"1s\"\nheadless = true\n{SIMPLE}", server.url);
+    let file = swarmfile(&source);
+    let path = file.path.to_str().unwrap().to_owned();
+
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_swarm"))
+            .args(["-f", &path, "--json"])
+            .env("SWARM_EXCLUDE_TAGS", "write")
+            .env("SWARM_USERS", "2")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("All users spawned: {\"Tester\": 2} (2 total users)"),
+        "SWARM_USERS wins over the table: {stderr}"
+    );
+    let entries = json_stats(&output);
+    assert!(
+        entries.iter().all(|entry| entry["name"] != "/status/500"),
+        "SWARM_EXCLUDE_TAGS applies"
+    );
+}
+
+#[tokio::test]
+async fn interrupt_stops_and_writes_reports() {
+    let server = start_test_server().await;
+    let file = swarmfile(SIMPLE);
+    let prefix = file.folder.path().join("interrupted");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_swarm"))
+        .args([
+            "-f",
+            file.path.to_str().unwrap(),
+            "-H",
+            &server.url,
+            "--headless",
+            "-u",
+            "2",
+            "-r",
+            "10",
+            "-t",
+            "30s",
+            "-T",
+            "read",
+            "--csv",
+            prefix.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // SIGINT to the child this test started, by its PID, as Ctrl-C would send.
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let started = std::time::Instant::now();
+    let output = tokio::task::spawn_blocking(move || {
+        let result = child.wait().unwrap();
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        (result, stderr)
+    })
+    .await
+    .unwrap();
+    let (exit, stderr) = output;
+
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "stops promptly"
+    );
+    assert_eq!(exit.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("Ctrl-C received, stopping the test"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Response time percentiles (approximated)"),
+        "{stderr}"
+    );
+    let stats = std::fs::read_to_string(format!("{}_stats.csv", prefix.display())).unwrap();
+    assert!(stats.contains("\r\nGET,/ok,"), "{stats}");
+}
