@@ -20,12 +20,25 @@ async fn browser_gets_html_api_root() {
     let kind = content_type(&response);
     let vary = response.headers()["vary"].to_str().unwrap().to_owned();
     let allow = response.headers()["allow"].to_str().unwrap().to_owned();
+    let frames = response.headers()["x-frame-options"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let html = response.text().await.unwrap();
 
     assert_eq!(status, 200);
     assert_eq!(kind, "text/html; charset=utf-8");
     assert_eq!(vary, "Accept, Cookie");
     assert_eq!(allow, "GET, HEAD, OPTIONS");
+    assert_eq!(frames, "SAMEORIGIN");
+    assert!(
+        policy.contains("script-src 'none'"),
+        "Content-Security-Policy: {policy}"
+    );
     assert!(html.contains("<h1>Api Root</h1>"), "{html}");
     assert!(
         html.contains("<b>GET</b> /api/"),

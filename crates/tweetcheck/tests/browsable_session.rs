@@ -25,10 +25,18 @@ async fn login_page_sets_csrf_cookie_and_form_field() {
         .to_owned();
     let cookie = set_cookie_line(response.headers(), "csrftoken").expect("a csrftoken cookie");
     let token = set_cookie(response.headers(), "csrftoken").unwrap();
+    let frames = response.headers()["x-frame-options"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let html = response.text().await.unwrap();
 
     assert_eq!(kind, "text/html; charset=utf-8");
     assert!(cache.contains("no-store"), "Cache-Control: {cache}");
+    assert_eq!(
+        frames, "SAMEORIGIN",
+        "other sites must not frame the login form"
+    );
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(
         !cookie.contains("HttpOnly"),

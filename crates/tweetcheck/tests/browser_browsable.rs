@@ -209,7 +209,7 @@ async fn tweets_page_fits_a_phone_screen() -> Result<()> {
     log_in(&browser, &app, "/").await?;
     let frame = format!(
         "document.body.innerHTML = '<iframe id=\"phone\" src=\"/api/tweets/\" \
-         style=\"width:{}px;height:{}px;border:1px solid #000\"></iframe>';",
+         width=\"{}\" height=\"{}\"></iframe>';",
         PHONE.0, PHONE.1
     );
     browser.client.execute(&frame, vec![]).await?;

@@ -259,6 +259,7 @@ fn html_response(rendered: askama::Result<String>, api_response: Response) -> Re
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    super::add_security_headers(&mut parts.headers);
     // The page depends on the session cookie (the navigation bar) as well as on `Accept`.
     parts
         .headers
