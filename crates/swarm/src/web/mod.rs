@@ -31,7 +31,6 @@ pub use control::{
 pub use launch::run_web_ui;
 pub use runner_control::RunnerControl;
 pub use runs::{RunLog, RunRecord, RUNS_FILE_NAME};
-pub use swarm_form::parse_run_time;
 
 use runs::CurrentRun;
 

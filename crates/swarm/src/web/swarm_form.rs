@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::timespan::parse_timespan;
+
 use super::control::SwarmSettings;
 
 /// Reason a `POST /swarm` form was rejected. The page shows the message to the user as is.
@@ -63,7 +65,7 @@ pub fn parse_swarm_form(
 
     let run_time = match field("run_time") {
         "" => None,
-        text => Some(parse_run_time(text).ok_or_else(|| SwarmFormError::RunTime(text.to_owned()))?),
+        text => Some(parse_timespan(text).map_err(|_| SwarmFormError::RunTime(text.to_owned()))?),
     };
 
     Ok(SwarmSettings {
@@ -81,41 +83,6 @@ fn is_http_url(text: &str) -> bool {
     }
 }
 
-/// Parses a run time such as `20`, `20s`, `3m` or `1h20m30s`; a bare number counts seconds.
-pub fn parse_run_time(text: &str) -> Option<Duration> {
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-
-    let mut total: u64 = 0;
-    let mut digits = String::new();
-    let mut last_unit = 0;
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        // Units must come in the order h, m, s, each at most once and after a number.
-        let (rank, seconds_per_unit) = match c {
-            'h' => (1, 3600),
-            'm' => (2, 60),
-            's' => (3, 1),
-            _ => return None,
-        };
-        if digits.is_empty() || rank <= last_unit {
-            return None;
-        }
-        let count: u64 = digits.parse().ok()?;
-        total = total.checked_add(count.checked_mul(seconds_per_unit)?)?;
-        digits.clear();
-        last_unit = rank;
-    }
-    if !digits.is_empty() || last_unit == 0 {
-        return None;
-    }
-    Some(Duration::from_secs(total))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,41 +92,6 @@ mod tests {
             .iter()
             .map(|(key, value)| (key.to_string(), value.to_string()))
             .collect()
-    }
-
-    #[test]
-    fn run_time_accepts_locust_formats() {
-        let cases = [
-            ("20", 20),
-            ("20s", 20),
-            ("3m", 180),
-            ("2h", 7200),
-            ("1h20m", 4800),
-            ("3h30m10s", 12610),
-        ];
-        for (text, seconds) in cases {
-            assert_eq!(
-                parse_run_time(text),
-                Some(Duration::from_secs(seconds)),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn run_time_rejects_malformed_text() {
-        for text in [
-            "",
-            "s",
-            "10x",
-            "1m2h",
-            "5m5m",
-            "1h20",
-            "-3",
-            "99999999999999999999h",
-        ] {
-            assert_eq!(parse_run_time(text), None, "{text}");
-        }
     }
 
     #[test]
