@@ -1,22 +1,24 @@
 //! Starting and stopping the TweetCheck server.
 
+use std::any::Any;
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use anyhow::Context;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::db::{self, Db};
 use crate::scheduler;
 use crate::state::AppState;
 
-/// Where the server listens and which database it uses.
+/// The listening address and the database of a server.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The socket address to bind, such as `127.0.0.1:8000`. Port 0 picks a free port.
@@ -85,7 +87,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
 }
 
 impl Running {
-    /// The address the server listens on, with the actual port when the configured one was 0.
+    /// Returns the address the server listens on, with the actual port when the configured one
+    /// was 0.
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }
@@ -114,7 +117,22 @@ fn router(state: AppState) -> Router {
         .fallback(crate::api::fallback)
         .with_state(state.clone());
     // The browsable API wraps the whole router because its pages repeat requests (OPTIONS).
-    crate::html::wrap(app, state).layer(middleware::from_fn(log_request))
+    crate::html::wrap(app, state)
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(log_request))
+}
+
+/// Turns a handler's panic into a logged 500 instead of a dropped connection. Panics are bugs:
+/// the fuzz tests look for them, and each one found is fixed and kept as a regression test.
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    tracing::error!(panic = message, "a request handler panicked");
+    let body = axum::Json(serde_json::json!({ "detail": "A server error occurred." }));
+    (http::StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
 }
 
 /// Logs one line per request. The query string is left out because it may contain a token

@@ -613,3 +613,24 @@ async fn options_describes_fields() {
     );
     assert_eq!(anonymous.status().as_u16(), 401);
 }
+
+/// Found by fuzzing: an eta ending in a multi-byte character used to panic the handler.
+#[tokio::test]
+async fn create_rejects_eta_ending_in_multibyte_character() {
+    let app = spawn_app().await;
+    let token = app.token(ADMIN).await;
+
+    let (status, body) = post_form(
+        &app,
+        &token,
+        &[("handle", "1"), ("body", "x"), ("eta", "a€")],
+    )
+    .await;
+
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["eta"][0].as_str().unwrap(),
+        "Datetime has wrong format. Use one of these formats instead: \
+         YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z], MM/DD/YYYY hh:mm [AM|PM]."
+    );
+}

@@ -94,10 +94,11 @@ fn parse_iso_time(text: &str) -> Option<NaiveTime> {
 }
 
 fn parse_us(text: &str) -> Option<DateTime<Utc>> {
-    let has_meridiem = text.len() > 2
-        && ["AM", "PM"]
-            .iter()
-            .any(|suffix| text[text.len() - 2..].eq_ignore_ascii_case(suffix));
+    // `get` instead of slicing, because the last two bytes may split a multi-byte character.
+    let ending = text.get(text.len().saturating_sub(2)..).unwrap_or("");
+    let has_meridiem = ["AM", "PM"]
+        .iter()
+        .any(|suffix| ending.eq_ignore_ascii_case(suffix));
     let format = if has_meridiem {
         "%m/%d/%Y %I:%M %p"
     } else {
@@ -152,6 +153,8 @@ mod tests {
             "2030-01-01T12:00:00.1234567",
             "2030-01-01T12:00+99:00",
             "é",
+            "a€",
+            "01/02/2030 01:30 P€",
         ] {
             assert_eq!(parse(input), None, "input {input:?}");
         }
