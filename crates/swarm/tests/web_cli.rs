@@ -42,16 +42,21 @@ async fn start_swarm_binary(swarmfile: &std::path::Path, extra_args: &[&str]) ->
 }
 
 /// Sends SIGINT (Ctrl-C) to the child and returns its exit status.
-async fn interrupt(mut child: Child) -> std::process::ExitStatus {
+async fn interrupt(child: Child) -> std::process::ExitStatus {
+    send_signal(child, "-INT").await
+}
+
+/// Sends `signal` (a `kill` option such as `-TERM`) to the child and returns its exit status.
+async fn send_signal(mut child: Child, signal: &str) -> std::process::ExitStatus {
     let pid = child.id().expect("the child is running").to_string();
     let status = std::process::Command::new("kill")
-        .args(["-INT", &pid])
+        .args([signal, &pid])
         .status()
         .expect("run kill");
     assert!(status.success());
     tokio::time::timeout(Duration::from_secs(15), child.wait())
         .await
-        .expect("swarm exited within 15 s of Ctrl-C")
+        .expect("swarm exited within 15 s of the signal")
         .expect("wait for swarm")
 }
 
@@ -141,6 +146,31 @@ async fn full_history_csv_is_served_in_web_mode() {
     );
     assert!(status.success(), "{status}");
     assert!(std::path::Path::new(&format!("{prefix}_stats.csv")).exists());
+}
+
+#[tokio::test]
+async fn sigterm_stops_and_records_running_test() {
+    let target = start_target().await;
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text(target.addr)).unwrap();
+
+    let (child, _url) = start_swarm_binary(&swarmfile, &["--autostart", "-t", "60s"]).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let status = send_signal(child, "-TERM").await;
+
+    assert!(status.success(), "{status}");
+    let sent = target.requests.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(sent > 0, "the autostarted test sent no request");
+    let runs_file = folder.path().join("swarm_runs.json");
+    let runs: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&runs_file).expect("swarm_runs.json"))
+            .unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 1, "{runs}");
+    assert_eq!(runs[0]["run_time"], 60);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let later = target.requests.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(sent, later, "requests went on after swarm exited");
 }
 
 #[tokio::test]

@@ -120,9 +120,9 @@ async fn serve(
     let csv_task = csv_writer.map(|writer| tokio::spawn(write_csv(writer, runner.clone())));
     tokio::select! {
         result = web.wait() => result?,
-        signal = tokio::signal::ctrl_c() => {
-            signal.context("failed to listen for Ctrl-C")?;
-            tracing::info!("Ctrl-C received, stopping the test and the web UI");
+        signal = shutdown_signal() => {
+            let name = signal?;
+            tracing::info!("{name} received, stopping the test and the web UI");
         }
     }
 
@@ -132,6 +132,32 @@ async fn serve(
         task.abort();
     }
     Ok(())
+}
+
+/// Waits for Ctrl-C, or for SIGTERM on Unix (which `make workshop` sends when it stops), and
+/// returns the signal's name.
+async fn shutdown_signal() -> anyhow::Result<&'static str> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+
+        let mut terminate =
+            signal(SignalKind::terminate()).context("failed to listen for SIGTERM")?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => {
+                result.context("failed to listen for Ctrl-C")?;
+                Ok("Ctrl-C")
+            }
+            _ = terminate.recv() => Ok("SIGTERM"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c()
+            .await
+            .context("failed to listen for Ctrl-C")?;
+        Ok("Ctrl-C")
+    }
 }
 
 /// Parses `--web-host` and `-P` into a socket address. The host must be `localhost` or an IP
