@@ -614,7 +614,7 @@ async fn options_describes_fields() {
     assert_eq!(anonymous.status().as_u16(), 401);
 }
 
-/// Found by fuzzing: an eta ending in a multi-byte character used to panic the handler.
+/// Regression: an eta ending in a multi-byte character used to panic the handler.
 #[tokio::test]
 async fn create_rejects_eta_ending_in_multibyte_character() {
     let app = spawn_app().await;

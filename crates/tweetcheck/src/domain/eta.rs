@@ -159,4 +159,13 @@ mod tests {
             assert_eq!(parse(input), None, "input {input:?}");
         }
     }
+
+    proptest::proptest! {
+        /// Any text parses to a time or to `None`, never to a panic.
+        #[test]
+        fn parse_never_panics(text in "\\PC{0,40}") {
+            let parsed = parse(&text);
+            proptest::prop_assert!(parsed.is_none() || !text.trim().is_empty());
+        }
+    }
 }
