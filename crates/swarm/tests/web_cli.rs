@@ -201,6 +201,30 @@ async fn web_auth_flag_requires_credentials() {
 }
 
 #[tokio::test]
+async fn host_flag_prefills_start_form() {
+    let target = start_target().await;
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text("127.0.0.1:9".parse().unwrap())).unwrap();
+    let host = format!("http://{}", target.addr);
+
+    let (child, url) = start_swarm_binary(&swarmfile, &["-H", &host, "-u", "7", "-r", "3"]).await;
+    let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    let status = interrupt(child).await;
+
+    assert!(page.contains(&format!("value=\"{host}\"")), "{page}");
+    assert!(
+        page.contains("value=\"7\""),
+        "the user count is not pre-filled"
+    );
+    assert!(
+        page.contains("value=\"3\""),
+        "the spawn rate is not pre-filled"
+    );
+    assert!(status.success(), "{status}");
+}
+
+#[tokio::test]
 async fn invalid_web_auth_is_usage_error() {
     let folder = tempfile::tempdir().unwrap();
     let swarmfile = folder.path().join("swarmfile.toml");
