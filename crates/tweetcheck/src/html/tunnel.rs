@@ -5,6 +5,9 @@
 //! - `_method`: the method to use instead, such as `PUT`, `DELETE` or `OPTIONS`;
 //! - `_content` and `_content_type`: a raw body and its media type, which replace the form;
 //! - `csrfmiddlewaretoken`: the CSRF token, stored as a [`FormToken`] for the session check.
+//!
+//! NOTE: multipart bodies are not searched, so a session-authenticated multipart request must
+//! send its CSRF token in the `X-CSRFToken` header.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
