@@ -49,7 +49,7 @@ async fn form_overrides_with_bad_values_are_client_errors() {
 }
 
 #[tokio::test]
-async fn odd_paths_and_accept_headers_get_no_server_error() {
+async fn odd_paths_get_no_server_error() {
     let app = spawn_app().await;
     let session = login(&app, ADMIN).await;
 
@@ -91,7 +91,7 @@ async fn odd_paths_and_accept_headers_get_no_server_error() {
 }
 
 #[tokio::test]
-async fn malformed_cookies_and_login_fields_get_no_server_error() {
+async fn bad_cookies_and_logins_get_no_server_error() {
     let app = spawn_app().await;
     let csrf = login_page_token(&app).await;
 
