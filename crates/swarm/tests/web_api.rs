@@ -208,14 +208,7 @@ async fn stop_records_run_in_runs_file() {
 
     app.stop_run().await;
 
-    let mut runs = Value::Null;
-    for _ in 0..50 {
-        runs = app.get_json("/runs").await;
-        if runs["runs"].as_array().is_some_and(|runs| !runs.is_empty()) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let runs = app.wait_for_runs(1).await;
     let run = &runs["runs"][0];
     assert_eq!(run["id"], 1);
     assert_eq!(run["user_count"], 2);

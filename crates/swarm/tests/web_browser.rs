@@ -336,3 +336,55 @@ async fn runs_show_difference_to_chosen_run() {
         .unwrap();
     assert_eq!(worse, "delta worse");
 }
+
+#[tokio::test]
+async fn new_test_after_stop_starts_again() {
+    let app = spawn_swarm().await;
+    app.start_run(1, "30s").await;
+    app.stop_run().await;
+    let browser = start_browser(1280, 900).await;
+    browser.client.goto(&app.base).await.unwrap();
+    browser
+        .wait_until(
+            "document.body.dataset.state === 'stopped'",
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("the stopped state");
+
+    click(&browser, "#new-button").await;
+    browser.wait_for("#swarm-dialog[open]").await.unwrap();
+    let host_field = browser
+        .client
+        .find(Locator::Css("#dialog-form input[name=host]"))
+        .await
+        .unwrap();
+    assert!(
+        host_field.is_displayed().await.unwrap(),
+        "New test offers no host field"
+    );
+    fill(&browser, "#dialog-form", "user_count", "2").await;
+    fill(&browser, "#dialog-form", "run_time", "30s").await;
+    click(&browser, "#dialog-form button[type=submit]").await;
+
+    browser
+        .wait_until(
+            "document.getElementById('monitor-users').textContent === '2'",
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("2 users in the new test");
+    let dialog_open = browser
+        .client
+        .execute(
+            "return document.getElementById('swarm-dialog').open;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(dialog_open, false);
+    app.stop_run().await;
+    let runs = app.wait_for_runs(2).await;
+    assert_eq!(runs["runs"][1]["user_count"], 2, "{runs}");
+    assert_eq!(runs["runs"][1]["run_time"], 30, "{runs}");
+}

@@ -226,6 +226,25 @@ impl TestSwarm {
         }
     }
 
+    /// Polls `GET /runs` until it lists `count` runs, for at most 5 s, and returns the body.
+    pub async fn wait_for_runs(&self, count: usize) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let runs = self.get_json("/runs").await;
+            if runs["runs"]
+                .as_array()
+                .is_some_and(|runs| runs.len() >= count)
+            {
+                return runs;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the run log did not reach {count} runs within 5 s: {runs}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Stops the run and waits until the runner reports `stopped`.
     pub async fn stop_run(&self) {
         let body = self.get_json("/stop").await;
