@@ -27,14 +27,11 @@ use serde_json::Value;
 use tower::Layer;
 
 use crate::api::Resource;
+// The workshop's login, which the home and login pages show.
+use crate::db::{ADMIN_EMAIL, ADMIN_PASSWORD};
 use crate::state::AppState;
 
 pub use layer::{Browsable, BrowsableLayer};
-
-// TODO: take these from the seed data once it exports them, so the two cannot disagree.
-/// The workshop's login, which the home and login pages show.
-const ADMIN_EMAIL: &str = "admin@tweetcheck.com";
-const ADMIN_PASSWORD: &str = "admin";
 
 /// The data that the browsable API needs from an API response besides its status and headers. The
 /// API's renderer attaches it to responses for which it negotiated the browsable API.
