@@ -99,6 +99,19 @@ async fn pages_fit_phone_width() -> Result<()> {
             .goto(&format!("http://{address}/workshop/{page}"))
             .await?;
         browser.wait_for(".content h1").await?;
+        browser
+            .wait_until(
+                "Array.from(document.images).every(image => image.complete && image.naturalWidth > 0)",
+                Duration::from_secs(10),
+            )
+            .await?;
+        if page == "exercise-1.html" {
+            let image_count = evaluate(&browser, "document.images.length").await?;
+            assert_eq!(
+                image_count, 2,
+                "exercise 1 shows the ready and running screenshots"
+            );
+        }
 
         let overflow = evaluate(
             &browser,
