@@ -114,13 +114,14 @@ async fn serve(
             }
         );
     }
+    let mut signals = ShutdownSignals::install()?;
     let mut web = super::start(control, config).await?;
     tracing::info!("Starting web interface at {}", web.url());
 
     let csv_task = csv_writer.map(|writer| tokio::spawn(write_csv(writer, runner.clone())));
     tokio::select! {
         result = web.wait() => result?,
-        signal = shutdown_signal() => {
+        signal = signals.recv() => {
             let name = signal?;
             tracing::info!("{name} received, stopping the test and the web UI");
         }
@@ -134,29 +135,52 @@ async fn serve(
     Ok(())
 }
 
-/// Waits for Ctrl-C, or for SIGTERM on Unix (which `make workshop` sends when it stops), and
-/// returns the signal's name.
-async fn shutdown_signal() -> anyhow::Result<&'static str> {
+/// Ctrl-C and, on Unix, SIGTERM (which `make workshop` sends when it stops).
+///
+/// The handlers are installed when this is created, so a signal that arrives while the UI
+/// starts stops swarm cleanly instead of killing it.
+struct ShutdownSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
 
-        let mut terminate =
-            signal(SignalKind::terminate()).context("failed to listen for SIGTERM")?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => {
-                result.context("failed to listen for Ctrl-C")?;
-                Ok("Ctrl-C")
-            }
-            _ = terminate.recv() => Ok("SIGTERM"),
+impl ShutdownSignals {
+    fn install() -> anyhow::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+
+            Ok(ShutdownSignals {
+                interrupt: signal(SignalKind::interrupt())
+                    .context("failed to listen for Ctrl-C")?,
+                terminate: signal(SignalKind::terminate())
+                    .context("failed to listen for SIGTERM")?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(ShutdownSignals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c()
-            .await
-            .context("failed to listen for Ctrl-C")?;
-        Ok("Ctrl-C")
+
+    /// Waits for the first signal and returns its name.
+    async fn recv(&mut self) -> anyhow::Result<&'static str> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Ok("Ctrl-C"),
+                _ = self.terminate.recv() => Ok("SIGTERM"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c()
+                .await
+                .context("failed to listen for Ctrl-C")?;
+            Ok("Ctrl-C")
+        }
     }
 }
 
