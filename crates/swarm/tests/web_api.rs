@@ -274,7 +274,12 @@ async fn csv_downloads_have_locust_headers() {
     let app = spawn_swarm().await;
     app.start_run(2, "30s").await;
     app.wait_for_stats(Duration::from_secs(15), |stats| {
-        !stats["errors"].as_array().unwrap().is_empty()
+        let has_hello = stats["stats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|entry| entry["name"] == "/hello");
+        has_hello && !stats["errors"].as_array().unwrap().is_empty()
     })
     .await;
     app.stop_run().await;
@@ -408,8 +413,14 @@ async fn history_has_points_in_locust_format() {
 }
 
 #[tokio::test]
-async fn full_history_csv_needs_the_option() {
+async fn history_csv_has_aggregated_rows_per_second() {
     let app = spawn_swarm().await;
+    app.start_run(2, "30s").await;
+    app.wait_for_stats(Duration::from_secs(15), |stats| {
+        aggregated(stats)["num_requests"].as_u64() >= Some(5)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(2200)).await;
 
     let response = app
         .client
@@ -417,10 +428,21 @@ async fn full_history_csv_needs_the_option() {
         .send()
         .await
         .unwrap();
+    app.stop_run().await;
 
-    assert_eq!(response.status(), 404);
-    let text = response.text().await.unwrap();
-    assert!(text.contains("full history"), "{text}");
+    assert_eq!(response.status(), 200);
+    let csv = response.text().await.unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("Timestamp,User Count,Type,Name,Requests/s,"),
+        "{header}"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.len() >= 2, "expected a row per second: {csv}");
+    for row in &rows {
+        assert!(row.contains(",,Aggregated,"), "{row}");
+    }
 }
 
 #[tokio::test]

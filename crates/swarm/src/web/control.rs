@@ -119,6 +119,10 @@ pub trait SwarmControl: Send + Sync + 'static {
     /// Formats the exceptions in the format of Locust's `_exceptions.csv`.
     fn exceptions_csv(&self) -> String;
 
+    /// Formats the Aggregated history of the latest test in the format of Locust's
+    /// `_stats_history.csv`.
+    fn history_csv(&self) -> String;
+
     /// Renders a self-contained HTML report of the current statistics.
     fn html_report(&self) -> String;
 }

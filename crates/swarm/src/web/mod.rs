@@ -7,6 +7,7 @@
 
 mod auth;
 mod control;
+mod history_csv;
 mod launch;
 mod page;
 mod routes;

@@ -99,14 +99,10 @@ pub async fn stats_csv<C: SwarmControl>(State(app): State<Arc<AppState<C>>>) -> 
 }
 
 /// Sends the `--csv-full-history` file that the command line writes, as Locust does. Without
-/// that option there is no such file, so the response is 404.
+/// that option (where Locust returns 404) it sends the Aggregated history kept in memory.
 pub async fn history_csv<C: SwarmControl>(State(app): State<Arc<AppState<C>>>) -> Response {
     let Some(path) = app.full_history_csv.as_ref() else {
-        return (
-            StatusCode::NOT_FOUND,
-            "Error: Server was not started with option to generate full history.\n",
-        )
-            .into_response();
+        return csv_download(&app, "requests_history", app.control.history_csv());
     };
     match tokio::fs::read_to_string(path).await {
         Ok(csv) => csv_download(&app, "requests_full_history", csv),

@@ -1,6 +1,7 @@
 //! [`SwarmControl`] for the engine's [`Runner`], with the start form's defaults beside it.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use chrono::{DateTime, Local};
 
@@ -11,17 +12,26 @@ use crate::stats::{HistoryPoint, StatsSnapshot};
 use super::control::{
     ExceptionStats, FormDefaults, RunState, StartRejected, SwarmControl, SwarmSettings,
 };
+use super::history_csv::{self, HistoryCsv};
 
 /// The runner as the web UI drives it.
 #[derive(Clone)]
 pub struct RunnerControl {
     runner: Runner,
     defaults: FormDefaults,
+    history_csv: Arc<HistoryCsv>,
 }
 
 impl RunnerControl {
+    /// Wraps `runner` and starts recording its history CSV; must be called inside a tokio
+    /// runtime.
     pub fn new(runner: Runner, defaults: FormDefaults) -> Self {
-        RunnerControl { runner, defaults }
+        let history_csv = history_csv::start_recording(&runner);
+        RunnerControl {
+            runner,
+            defaults,
+            history_csv,
+        }
     }
 
     pub fn runner(&self) -> &Runner {
@@ -106,6 +116,10 @@ impl SwarmControl for RunnerControl {
 
     fn exceptions_csv(&self) -> String {
         csv::exceptions_csv()
+    }
+
+    fn history_csv(&self) -> String {
+        self.history_csv.to_csv()
     }
 
     fn html_report(&self) -> String {
