@@ -143,6 +143,34 @@ async fn attendee_runs_edits_stops_and_resets() {
     let url = browser.client.current_url().await.unwrap();
     assert!(url.as_str().ends_with("?tab=charts"), "{url}");
 
+    // A reload keeps the tab and the chart history, which the server holds: the points are
+    // back at once, not one by one as the page polls.
+    let points = browser
+        .client
+        .execute(
+            "return Number(document.querySelector('.charts').dataset.points);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_until(
+            &format!("Number(document.querySelector('.charts').dataset.points || 0) >= {points}"),
+            Duration::from_secs(2),
+        )
+        .await
+        .expect("as many chart points after a reload");
+    let charts_visible = browser
+        .client
+        .find(Locator::Css("#tab-charts"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap();
+    assert!(charts_visible, "the reload lost the Charts tab");
+
     // Stop, then reset.
     click(&browser, "#stop-button").await;
     browser
