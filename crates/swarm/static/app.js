@@ -107,14 +107,9 @@
     if (next === state) {
       return;
     }
-    const wasRunning = state === "spawning" || state === "running" || state === "stopping";
     state = next;
     body.dataset.state = next;
     byId("monitor-state").querySelector(".state-badge").textContent = next;
-    if (wasRunning && next === "stopped" && activeTab === "runs") {
-      // The server records the run a moment after it stops.
-      setTimeout(refreshRuns, 600);
-    }
   }
 
   function updateMonitor(stats) {
@@ -329,9 +324,18 @@
     return tr;
   }
 
+  // The runs and baseline last drawn, so that polling redraws the table (and moves keyboard
+  // focus out of it) only when something changed.
+  let drawnRuns = "";
+
   async function refreshRuns() {
     const response = await fetch("runs", { cache: "no-store" });
     const result = await response.json();
+    const drawing = JSON.stringify([result, baselineId()]);
+    if (drawing === drawnRuns) {
+      return;
+    }
+    drawnRuns = drawing;
     byId("runs-file").textContent = result.file;
     const errorLine = byId("runs-error");
     errorLine.textContent = result.error || "";
@@ -530,7 +534,8 @@
       updateMonitor(stats);
       renderStatsTable(stats);
       renderFailures(stats.errors);
-      if (activeTab !== "runs" && activeTab !== "stats" && activeTab !== "failures" && activeTab !== "download") {
+      // The statistics and failures tabs were filled above; the others fetch their own data.
+      if (activeTab !== "stats" && activeTab !== "failures" && activeTab !== "download") {
         refreshActiveTab();
       }
     } catch (error) {
