@@ -1,640 +1,373 @@
 // swarm web UI: polls the JSON endpoints, fills the tables and draws the charts.
-"use strict";
 
-(function () {
-  const POLL_MS = 2000;
-  const STATS_COLUMNS = [
-    ["method", "text"],
-    ["name", "name"],
-    ["num_requests", "count"],
-    ["num_failures", "count"],
-    ["median_response_time", "ms"],
-    ["response_time_percentile_0.95", "ms"],
-    ["response_time_percentile_0.99", "ms"],
-    ["avg_response_time", "ms"],
-    ["min_response_time", "ms"],
-    ["max_response_time", "ms"],
-    ["avg_content_length", "count"],
-    ["current_rps", "rate"],
-    ["current_fail_per_sec", "rate"],
-  ];
+import { drawChart } from "./charts.js";
+import { cell, formatCell, formatNumber, formatTime } from "./format.js";
+import { refreshRuns } from "./runs.js";
 
-  const body = document.body;
-  const byId = (id) => document.getElementById(id);
-  let state = body.dataset.state;
-  let activeTab = "stats";
-  let sortKey = null;
-  let sortDescending = false;
-  let lastStats = null;
-  let pollTimer = null;
+const POLL_MS = 2000;
+const STATS_COLUMNS = [
+  ["method", "text"],
+  ["name", "name"],
+  ["num_requests", "count"],
+  ["num_failures", "count"],
+  ["median_response_time", "ms"],
+  ["response_time_percentile_0.95", "ms"],
+  ["response_time_percentile_0.99", "ms"],
+  ["avg_response_time", "ms"],
+  ["min_response_time", "ms"],
+  ["max_response_time", "ms"],
+  ["avg_content_length", "count"],
+  ["current_rps", "rate"],
+  ["current_fail_per_sec", "rate"],
+];
 
-  // ---- Formatting -------------------------------------------------------------------------
+const body = document.body;
+const byId = (id) => document.getElementById(id);
+let state = body.dataset.state;
+let activeTab = "stats";
+let sortKey = null;
+let sortDescending = false;
+let lastStats = null;
+let pollTimer = null;
 
-  function formatNumber(value, decimals) {
-    if (value === null || value === undefined || Number.isNaN(value)) {
-      return "–";
+// ---- Requests to the server --------------------------------------------------------------
+
+async function getJson(path) {
+  const response = await fetch(path, { cache: "no-store" });
+  if (!response.ok) {
+    throw new Error(`GET ${path} returned ${response.status}`);
+  }
+  return response.json();
+}
+
+async function postSwarm(form) {
+  const fields = new URLSearchParams(new FormData(form));
+  const response = await fetch("swarm", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: fields,
+  });
+  let result;
+  try {
+    result = await response.json();
+  } catch (error) {
+    result = { success: false, message: `the server returned ${response.status}` };
+  }
+  return result;
+}
+
+function showFormError(form, message) {
+  const error = form.querySelector(".form-error");
+  error.textContent = message || "";
+  error.hidden = !message;
+}
+
+// ---- State and the top bar ---------------------------------------------------------------
+
+function setState(next) {
+  if (next === state) {
+    return;
+  }
+  state = next;
+  body.dataset.state = next;
+  byId("monitor-state").querySelector(".state-badge").textContent = next;
+}
+
+function updateMonitor(stats) {
+  byId("monitor-users").textContent = formatNumber(stats.user_count, 0);
+  byId("monitor-rps").textContent = formatNumber(stats.current_rps, 2);
+  byId("monitor-failures").textContent = `${formatNumber(stats.fail_ratio * 100, 1)} %`;
+  const failures = stats.errors.length;
+  byId("failures-count").textContent = failures > 0 ? String(failures) : "";
+}
+
+// ---- Statistics table --------------------------------------------------------------------
+
+function sortedEntries(entries) {
+  if (!sortKey) {
+    return entries;
+  }
+  const copy = entries.slice();
+  copy.sort((a, b) => {
+    const x = a[sortKey];
+    const y = b[sortKey];
+    const order = typeof x === "number" ? x - y : String(x).localeCompare(String(y));
+    return sortDescending ? -order : order;
+  });
+  return copy;
+}
+
+function statsRow(entry) {
+  const tr = document.createElement("tr");
+  for (const [key, kind] of STATS_COLUMNS) {
+    const numeric = kind === "count" || kind === "ms" || kind === "rate";
+    let className = "";
+    if (numeric) {
+      className = "number";
+    } else if (kind === "name") {
+      className = "name";
     }
-    return Number(value).toLocaleString("en-US", {
-      minimumFractionDigits: decimals,
-      maximumFractionDigits: decimals,
-    });
+    tr.appendChild(cell(formatCell(entry[key], kind), className));
   }
+  return tr;
+}
 
-  function formatCell(value, kind) {
-    switch (kind) {
-      case "count":
-        return formatNumber(value, 0);
-      case "ms":
-      case "rate":
-        return formatNumber(value, 2);
-      default:
-        return value === "" ? "" : String(value);
-    }
-  }
+function renderStatsTable(stats) {
+  const table = byId("stats-table");
+  const entries = stats.stats.filter((entry) => entry.name !== "Aggregated" || entry.method !== "");
+  const aggregated = stats.stats.find((entry) => entry.name === "Aggregated" && entry.method === "");
+  const rows = sortedEntries(entries).map(statsRow);
+  table.tBodies[0].replaceChildren(...rows);
+  table.tFoot.replaceChildren(aggregated ? statsRow(aggregated) : "");
+  byId("stats-empty").hidden = entries.length > 0;
+}
 
-  function formatTime(unixSeconds) {
-    return new Date(unixSeconds * 1000).toLocaleString();
-  }
-
-  function formatShortTime(isoTime) {
-    return new Date(isoTime).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
-  }
-
-  function cell(text, className) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    if (className) {
-      td.className = className;
-    }
-    return td;
-  }
-
-  // ---- Requests to the server --------------------------------------------------------------
-
-  async function getJson(path) {
-    const response = await fetch(path, { cache: "no-store" });
-    if (!response.ok) {
-      throw new Error(`GET ${path} returned ${response.status}`);
-    }
-    return response.json();
-  }
-
-  async function postSwarm(form) {
-    const fields = new URLSearchParams(new FormData(form));
-    const response = await fetch("swarm", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: fields,
-    });
-    let result;
-    try {
-      result = await response.json();
-    } catch (error) {
-      result = { success: false, message: `the server returned ${response.status}` };
-    }
-    return result;
-  }
-
-  function showFormError(form, message) {
-    const error = form.querySelector(".form-error");
-    error.textContent = message || "";
-    error.hidden = !message;
-  }
-
-  // ---- State and the top bar ---------------------------------------------------------------
-
-  function setState(next) {
-    if (next === state) {
-      return;
-    }
-    state = next;
-    body.dataset.state = next;
-    byId("monitor-state").querySelector(".state-badge").textContent = next;
-  }
-
-  function updateMonitor(stats) {
-    byId("monitor-users").textContent = formatNumber(stats.user_count, 0);
-    byId("monitor-rps").textContent = formatNumber(stats.current_rps, 2);
-    byId("monitor-failures").textContent = `${formatNumber(stats.fail_ratio * 100, 1)} %`;
-    const failures = stats.errors.length;
-    byId("failures-count").textContent = failures > 0 ? String(failures) : "";
-  }
-
-  // ---- Statistics table --------------------------------------------------------------------
-
-  function sortedEntries(entries) {
-    if (!sortKey) {
-      return entries;
-    }
-    const copy = entries.slice();
-    copy.sort((a, b) => {
-      const x = a[sortKey];
-      const y = b[sortKey];
-      const order = typeof x === "number" ? x - y : String(x).localeCompare(String(y));
-      return sortDescending ? -order : order;
-    });
-    return copy;
-  }
-
-  function statsRow(entry) {
-    const tr = document.createElement("tr");
-    for (const [key, kind] of STATS_COLUMNS) {
-      const numeric = kind === "count" || kind === "ms" || kind === "rate";
-      let className = "";
-      if (numeric) {
-        className = "number";
-      } else if (kind === "name") {
-        className = "name";
+function setUpSorting() {
+  const headers = byId("stats-table").querySelectorAll("th[data-key]");
+  for (const header of headers) {
+    header.tabIndex = 0;
+    const sortByThis = () => {
+      const key = header.dataset.key;
+      sortDescending = sortKey === key ? !sortDescending : header.classList.contains("number");
+      sortKey = key;
+      for (const other of headers) {
+        other.removeAttribute("aria-sort");
       }
-      tr.appendChild(cell(formatCell(entry[key], kind), className));
-    }
-    return tr;
-  }
-
-  function renderStatsTable(stats) {
-    const table = byId("stats-table");
-    const entries = stats.stats.filter((entry) => entry.name !== "Aggregated" || entry.method !== "");
-    const aggregated = stats.stats.find((entry) => entry.name === "Aggregated" && entry.method === "");
-    const rows = sortedEntries(entries).map(statsRow);
-    table.tBodies[0].replaceChildren(...rows);
-    table.tFoot.replaceChildren(aggregated ? statsRow(aggregated) : "");
-    byId("stats-empty").hidden = entries.length > 0;
-  }
-
-  function setUpSorting() {
-    const headers = byId("stats-table").querySelectorAll("th[data-key]");
-    for (const header of headers) {
-      header.tabIndex = 0;
-      const sortByThis = () => {
-        const key = header.dataset.key;
-        sortDescending = sortKey === key ? !sortDescending : header.classList.contains("number");
-        sortKey = key;
-        for (const other of headers) {
-          other.removeAttribute("aria-sort");
-        }
-        header.setAttribute("aria-sort", sortDescending ? "descending" : "ascending");
-        if (lastStats) {
-          renderStatsTable(lastStats);
-        }
-      };
-      header.addEventListener("click", sortByThis);
-      header.addEventListener("keydown", (event) => {
-        if (event.key === "Enter" || event.key === " ") {
-          event.preventDefault();
-          sortByThis();
-        }
-      });
-    }
-  }
-
-  // ---- Failures, exceptions, ratios, logs --------------------------------------------------
-
-  function renderFailures(errors) {
-    const rows = errors.map((error) => {
-      const tr = document.createElement("tr");
-      tr.append(
-        cell(formatNumber(error.occurrences, 0), "number"),
-        cell(error.method),
-        cell(error.name, "name"),
-        cell(error.error, "message"),
-        cell(formatTime(error.first_seen)),
-        cell(formatTime(error.last_seen)),
-      );
-      return tr;
-    });
-    byId("failures-table").tBodies[0].replaceChildren(...rows);
-    byId("failures-empty").hidden = errors.length > 0;
-  }
-
-  async function refreshExceptions() {
-    const { exceptions } = await getJson("exceptions");
-    const rows = exceptions.map((exception) => {
-      const tr = document.createElement("tr");
-      const traceback = document.createElement("td");
-      const pre = document.createElement("pre");
-      pre.textContent = exception.traceback;
-      traceback.appendChild(pre);
-      tr.append(cell(formatNumber(exception.count, 0), "number"), cell(exception.msg, "message"), traceback);
-      return tr;
-    });
-    byId("exceptions-table").tBodies[0].replaceChildren(...rows);
-    byId("exceptions-empty").hidden = exceptions.length > 0;
-  }
-
-  function ratioList(ratios) {
-    const list = document.createElement("ul");
-    for (const [name, item] of Object.entries(ratios || {})) {
-      const li = document.createElement("li");
-      const percent = document.createElement("span");
-      percent.className = "percent";
-      percent.textContent = `${formatNumber(item.ratio * 100, 1)} %`;
-      li.append(percent, name);
-      if (item.tasks && Object.keys(item.tasks).length > 0) {
-        li.appendChild(ratioList(item.tasks));
-      }
-      list.appendChild(li);
-    }
-    return list;
-  }
-
-  async function refreshRatios() {
-    const ratios = await getJson("tasks");
-    byId("ratio-per-class").replaceChildren(ratioList(ratios.per_class));
-    byId("ratio-total").replaceChildren(ratioList(ratios.total));
-  }
-
-  async function refreshLogs() {
-    const logs = await getJson("logs");
-    const pre = byId("log-lines");
-    const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
-    pre.textContent = logs.master.length > 0 ? logs.master.join("\n") : "No log lines yet.";
-    if (atBottom) {
-      pre.scrollTop = pre.scrollHeight;
-    }
-  }
-
-  // ---- Runs --------------------------------------------------------------------------------
-
-  const RUN_FIGURES = [
-    // [field, kind, whether a higher value is better]
-    ["user_count", "count", null],
-    ["spawn_rate", "rate", null],
-    ["duration", "count", null],
-    ["num_requests", "count", null],
-    ["total_rps", "rate", true],
-    ["median_response_time", "ms", false],
-    ["response_time_percentile_0.95", "ms", false],
-    ["fail_percent", "rate", false],
-  ];
-
-  function baselineId() {
-    return Number(localStorage.getItem("swarm-baseline-run")) || null;
-  }
-
-  function deltaSpan(value, base, kind, higherIsBetter) {
-    const span = document.createElement("span");
-    span.className = "delta";
-    const difference = value - base;
-    const percent = base !== 0 ? ` (${difference >= 0 ? "+" : ""}${formatNumber((difference / base) * 100, 0)} %)` : "";
-    span.textContent = `${difference >= 0 ? "+" : ""}${formatCell(difference, kind)}${percent}`;
-    if (Math.abs(difference) < 1e-9) {
-      span.classList.add("same");
-    } else if (higherIsBetter !== null) {
-      span.classList.add((difference > 0) === higherIsBetter ? "better" : "worse");
-    }
-    return span;
-  }
-
-  function baselineRadio(run, isChosen) {
-    const radioCell = document.createElement("td");
-    const radio = document.createElement("input");
-    radio.type = "radio";
-    radio.name = "baseline";
-    radio.checked = isChosen;
-    radio.setAttribute("aria-label", `Compare with run ${run.id}`);
-    radio.addEventListener("change", () => {
-      localStorage.setItem("swarm-baseline-run", String(run.id));
-      refreshRuns();
-    });
-    radioCell.appendChild(radio);
-    return radioCell;
-  }
-
-  function runRow(run, chosen) {
-    const isChosen = Boolean(chosen) && run.id === chosen.id;
-    const tr = document.createElement("tr");
-    tr.dataset.run = run.id;
-    if (isChosen) {
-      tr.className = "baseline";
-    }
-    tr.append(
-      cell(String(run.id), "number"),
-      baselineRadio(run, isChosen),
-      cell(formatShortTime(run.ended_at), "nowrap"),
-      cell(run.host, "nowrap"),
-    );
-
-    for (const [field, kind, higherIsBetter] of RUN_FIGURES) {
-      const td = cell(formatCell(run[field], kind), "number");
-      if (chosen && !isChosen) {
-        td.appendChild(deltaSpan(run[field], chosen[field], kind, higherIsBetter));
-      }
-      tr.appendChild(td);
-    }
-    return tr;
-  }
-
-  // The runs and baseline last drawn, so that polling redraws the table (and moves keyboard
-  // focus out of it) only when something changed.
-  let drawnRuns = "";
-
-  async function refreshRuns() {
-    const response = await fetch("runs", { cache: "no-store" });
-    const result = await response.json();
-    const drawing = JSON.stringify([result, baselineId()]);
-    if (drawing === drawnRuns) {
-      return;
-    }
-    drawnRuns = drawing;
-    byId("runs-file").textContent = result.file;
-    const errorLine = byId("runs-error");
-    errorLine.textContent = result.error || "";
-    errorLine.hidden = !result.error;
-
-    const runs = result.runs.map((run) => ({
-      ...run,
-      duration: Math.round((Date.parse(run.ended_at) - Date.parse(run.started_at)) / 1000),
-    }));
-    const chosen = runs.find((run) => run.id === baselineId()) || runs[0];
-
-    const rows = runs.map((run) => runRow(run, chosen));
-    byId("runs-table").tBodies[0].replaceChildren(...rows.reverse());
-    byId("runs-empty").hidden = runs.length > 0;
-    byId("tab-runs").classList.toggle("has-runs", runs.length > 0);
-  }
-
-  // ---- Charts ------------------------------------------------------------------------------
-
-  function niceStep(range, ticks) {
-    const rough = range / ticks;
-    const magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
-    for (const factor of [1, 2, 2.5, 5, 10]) {
-      if (factor * magnitude >= rough) {
-        return factor * magnitude;
-      }
-    }
-    return 10 * magnitude;
-  }
-
-  function drawChart(canvas, history) {
-    const series = canvas.dataset.series.split(",").map((spec) => {
-      const [key, label, color] = spec.split(":");
-      return { key, label, color };
-    });
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    const context = canvas.getContext("2d");
-    context.scale(ratio, ratio);
-    context.clearRect(0, 0, width, height);
-
-    const left = 52;
-    const right = 12;
-    const top = 26;
-    const bottom = 24;
-    const plotWidth = width - left - right;
-    const plotHeight = height - top - bottom;
-    const styles = getComputedStyle(document.body);
-    context.font = `12px ${styles.fontFamily}`;
-
-    // Legend.
-    let legendX = left;
-    for (const line of series) {
-      context.fillStyle = line.color;
-      context.fillRect(legendX, 8, 12, 4);
-      context.fillStyle = "#1f2933";
-      context.textBaseline = "middle";
-      context.fillText(line.label, legendX + 16, 10);
-      legendX += 28 + context.measureText(line.label).width;
-    }
-
-    const times = history.map((point) => Date.parse(point.time));
-    let maxValue = 0;
-    for (const line of series) {
-      for (const point of history) {
-        const value = point[line.key][1];
-        if (value !== null && value > maxValue) {
-          maxValue = value;
-        }
-      }
-    }
-    const step = niceStep(maxValue > 0 ? maxValue : 1, 4);
-    const yMax = Math.max(step, Math.ceil(maxValue / step) * step);
-    const tMin = times.length > 0 ? times[0] : 0;
-    const tMax = times.length > 1 ? times[times.length - 1] : tMin + 1000;
-    const x = (time) => left + ((time - tMin) / (tMax - tMin)) * plotWidth;
-    const y = (value) => top + plotHeight - (value / yMax) * plotHeight;
-
-    // Grid and value labels.
-    context.strokeStyle = "#e4e7eb";
-    context.fillStyle = "#616e7c";
-    context.lineWidth = 1;
-    context.textAlign = "right";
-    for (let value = 0; value <= yMax + step / 2; value += step) {
-      const lineY = Math.round(y(value)) + 0.5;
-      context.beginPath();
-      context.moveTo(left, lineY);
-      context.lineTo(left + plotWidth, lineY);
-      context.stroke();
-      context.fillText(formatNumber(value, step < 1 ? 2 : 0), left - 6, lineY);
-    }
-
-    // Time labels: first, middle and last point.
-    context.textAlign = "center";
-    context.textBaseline = "top";
-    if (times.length > 0) {
-      const labelled = new Set([0, Math.floor((times.length - 1) / 2), times.length - 1]);
-      for (const index of labelled) {
-        const label = new Date(times[index]).toLocaleTimeString([], { hour12: false });
-        const labelX = Math.min(Math.max(x(times[index]), left + 28), left + plotWidth - 28);
-        context.fillText(label, labelX, top + plotHeight + 6);
-      }
-    }
-
-    // Lines; a null value (no response in the window) breaks the line.
-    context.lineWidth = 2;
-    context.lineJoin = "round";
-    for (const line of series) {
-      context.strokeStyle = line.color;
-      context.beginPath();
-      let drawing = false;
-      history.forEach((point, index) => {
-        const value = point[line.key][1];
-        if (value === null) {
-          drawing = false;
-          return;
-        }
-        const pointX = x(times[index]);
-        const pointY = y(value);
-        if (drawing) {
-          context.lineTo(pointX, pointY);
-        } else {
-          context.moveTo(pointX, pointY);
-          drawing = true;
-        }
-      });
-      context.stroke();
-
-      // A dot on each point, so a lone point between gaps stays visible.
-      context.fillStyle = line.color;
-      history.forEach((point, index) => {
-        const value = point[line.key][1];
-        if (value !== null) {
-          context.beginPath();
-          context.arc(x(times[index]), y(value), 2.5, 0, 2 * Math.PI);
-          context.fill();
-        }
-      });
-    }
-  }
-
-  async function refreshCharts() {
-    const history = await getJson("stats/history");
-    byId("charts-empty").hidden = history.length > 1;
-    for (const canvas of document.querySelectorAll(".chart canvas")) {
-      drawChart(canvas, history);
-    }
-    document.querySelector(".charts").dataset.points = String(history.length);
-  }
-
-  // ---- Tabs --------------------------------------------------------------------------------
-
-  const TAB_REFRESH = {
-    charts: refreshCharts,
-    exceptions: refreshExceptions,
-    ratios: refreshRatios,
-    logs: refreshLogs,
-    runs: refreshRuns,
-  };
-
-  function showTab(name) {
-    if (!document.querySelector(`.tabs [data-tab="${name}"]`)) {
-      name = "stats";
-    }
-    activeTab = name;
-    for (const button of document.querySelectorAll(".tabs [data-tab]")) {
-      button.setAttribute("aria-selected", String(button.dataset.tab === name));
-    }
-    for (const panel of document.querySelectorAll(".tab-panel")) {
-      panel.hidden = panel.id !== `tab-${name}`;
-    }
-    const url = new URL(window.location.href);
-    url.searchParams.set("tab", name);
-    window.history.replaceState(null, "", url);
-    refreshActiveTab();
-  }
-
-  function refreshActiveTab() {
-    const refresh = TAB_REFRESH[activeTab];
-    if (refresh) {
-      refresh().catch((error) => console.warn(error));
-    }
-  }
-
-  // ---- Polling -----------------------------------------------------------------------------
-
-  async function poll() {
-    clearTimeout(pollTimer);
-    try {
-      const stats = await getJson("stats/requests");
-      lastStats = stats;
-      setState(stats.state);
-      updateMonitor(stats);
-      renderStatsTable(stats);
-      renderFailures(stats.errors);
-      // The statistics and failures tabs were filled above; the others fetch their own data.
-      if (activeTab !== "stats" && activeTab !== "failures" && activeTab !== "download") {
-        refreshActiveTab();
-      }
-    } catch (error) {
-      console.warn(error);
-    }
-    pollTimer = setTimeout(poll, POLL_MS);
-  }
-
-  // ---- Buttons and forms -------------------------------------------------------------------
-
-  async function submitSwarm(form, onSuccess) {
-    const submit = form.querySelector("button[type=submit]");
-    submit.disabled = true;
-    showFormError(form, "");
-    try {
-      const result = await postSwarm(form);
-      if (!result.success) {
-        showFormError(form, result.message);
-        return;
-      }
-      byId("monitor-host").textContent = result.host;
-      onSuccess();
-      setTimeout(poll, 300);
-    } catch (error) {
-      showFormError(form, `Could not reach swarm: ${error.message}`);
-    } finally {
-      submit.disabled = false;
-    }
-  }
-
-  function setUpControls() {
-    const dialog = byId("swarm-dialog");
-    const dialogForm = byId("dialog-form");
-
-    byId("start-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      submitSwarm(event.target, () => setState("spawning"));
-    });
-
-    byId("edit-button").addEventListener("click", () => {
-      dialog.classList.add("editing");
-      byId("dialog-title").textContent = "Change the running test";
-      dialogForm.querySelector("button[type=submit]").textContent = "Update";
-      dialogForm.host.disabled = true;
-      dialogForm.run_time.disabled = true;
+      header.setAttribute("aria-sort", sortDescending ? "descending" : "ascending");
       if (lastStats) {
-        dialogForm.user_count.value = String(lastStats.user_count);
+        renderStatsTable(lastStats);
       }
-      showFormError(dialogForm, "");
-      dialog.showModal();
-    });
-
-    byId("new-button").addEventListener("click", () => {
-      dialog.classList.remove("editing");
-      byId("dialog-title").textContent = "Start a new load test";
-      dialogForm.querySelector("button[type=submit]").textContent = "Start";
-      dialogForm.host.disabled = false;
-      dialogForm.run_time.disabled = false;
-      showFormError(dialogForm, "");
-      dialog.showModal();
-    });
-
-    dialogForm.addEventListener("submit", (event) => {
-      event.preventDefault();
-      submitSwarm(dialogForm, () => dialog.close());
-    });
-    dialogForm.querySelector(".cancel").addEventListener("click", () => dialog.close());
-
-    byId("stop-button").addEventListener("click", async (event) => {
-      event.target.disabled = true;
-      try {
-        await getJson("stop");
-      } finally {
-        event.target.disabled = false;
+    };
+    header.addEventListener("click", sortByThis);
+    header.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        sortByThis();
       }
-      poll();
     });
+  }
+}
 
-    byId("reset-button").addEventListener("click", async () => {
-      await fetch("stats/reset", { cache: "no-store" });
-      poll();
-      refreshActiveTab();
-    });
+// ---- Failures, exceptions, ratios, logs --------------------------------------------------
 
-    for (const button of document.querySelectorAll(".tabs [data-tab]")) {
-      button.addEventListener("click", () => showTab(button.dataset.tab));
+function renderFailures(errors) {
+  const rows = errors.map((error) => {
+    const tr = document.createElement("tr");
+    tr.append(
+      cell(formatNumber(error.occurrences, 0), "number"),
+      cell(error.method),
+      cell(error.name, "name"),
+      cell(error.error, "message"),
+      cell(formatTime(error.first_seen)),
+      cell(formatTime(error.last_seen)),
+    );
+    return tr;
+  });
+  byId("failures-table").tBodies[0].replaceChildren(...rows);
+  byId("failures-empty").hidden = errors.length > 0;
+}
+
+async function refreshExceptions() {
+  const { exceptions } = await getJson("exceptions");
+  const rows = exceptions.map((exception) => {
+    const tr = document.createElement("tr");
+    const traceback = document.createElement("td");
+    const pre = document.createElement("pre");
+    pre.textContent = exception.traceback;
+    traceback.appendChild(pre);
+    tr.append(cell(formatNumber(exception.count, 0), "number"), cell(exception.msg, "message"), traceback);
+    return tr;
+  });
+  byId("exceptions-table").tBodies[0].replaceChildren(...rows);
+  byId("exceptions-empty").hidden = exceptions.length > 0;
+}
+
+function ratioList(ratios) {
+  const list = document.createElement("ul");
+  for (const [name, item] of Object.entries(ratios || {})) {
+    const li = document.createElement("li");
+    const percent = document.createElement("span");
+    percent.className = "percent";
+    percent.textContent = `${formatNumber(item.ratio * 100, 1)} %`;
+    li.append(percent, name);
+    if (item.tasks && Object.keys(item.tasks).length > 0) {
+      li.appendChild(ratioList(item.tasks));
     }
-    window.addEventListener("resize", () => {
-      if (activeTab === "charts") {
-        refreshActiveTab();
-      }
-    });
+    list.appendChild(li);
   }
+  return list;
+}
 
-  setUpSorting();
-  setUpControls();
-  showTab(new URLSearchParams(window.location.search).get("tab") || "stats");
-  if (activeTab !== "runs") {
-    refreshRuns().catch((error) => console.warn(error));
+async function refreshRatios() {
+  const ratios = await getJson("tasks");
+  byId("ratio-per-class").replaceChildren(ratioList(ratios.per_class));
+  byId("ratio-total").replaceChildren(ratioList(ratios.total));
+}
+
+async function refreshLogs() {
+  const logs = await getJson("logs");
+  const pre = byId("log-lines");
+  const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+  pre.textContent = logs.master.length > 0 ? logs.master.join("\n") : "No log lines yet.";
+  if (atBottom) {
+    pre.scrollTop = pre.scrollHeight;
   }
-  poll();
-})();
+}
+
+async function refreshCharts() {
+  const history = await getJson("stats/history");
+  byId("charts-empty").hidden = history.length > 1;
+  for (const canvas of document.querySelectorAll(".chart canvas")) {
+    drawChart(canvas, history);
+  }
+  document.querySelector(".charts").dataset.points = String(history.length);
+}
+
+// ---- Tabs --------------------------------------------------------------------------------
+
+const TAB_REFRESH = {
+  charts: refreshCharts,
+  exceptions: refreshExceptions,
+  ratios: refreshRatios,
+  logs: refreshLogs,
+  runs: refreshRuns,
+};
+
+function showTab(name) {
+  if (!document.querySelector(`.tabs [data-tab="${name}"]`)) {
+    name = "stats";
+  }
+  activeTab = name;
+  for (const button of document.querySelectorAll(".tabs [data-tab]")) {
+    button.setAttribute("aria-selected", String(button.dataset.tab === name));
+  }
+  for (const panel of document.querySelectorAll(".tab-panel")) {
+    panel.hidden = panel.id !== `tab-${name}`;
+  }
+  const url = new URL(window.location.href);
+  url.searchParams.set("tab", name);
+  window.history.replaceState(null, "", url);
+  refreshActiveTab();
+}
+
+function refreshActiveTab() {
+  const refresh = TAB_REFRESH[activeTab];
+  if (refresh) {
+    refresh().catch((error) => console.warn(error));
+  }
+}
+
+// ---- Polling -----------------------------------------------------------------------------
+
+async function poll() {
+  clearTimeout(pollTimer);
+  try {
+    const stats = await getJson("stats/requests");
+    lastStats = stats;
+    setState(stats.state);
+    updateMonitor(stats);
+    renderStatsTable(stats);
+    renderFailures(stats.errors);
+    // The statistics and failures tabs were filled above; the others fetch their own data.
+    if (activeTab !== "stats" && activeTab !== "failures" && activeTab !== "download") {
+      refreshActiveTab();
+    }
+  } catch (error) {
+    console.warn(error);
+  }
+  pollTimer = setTimeout(poll, POLL_MS);
+}
+
+// ---- Buttons and forms -------------------------------------------------------------------
+
+async function submitSwarm(form, onSuccess) {
+  const submit = form.querySelector("button[type=submit]");
+  submit.disabled = true;
+  showFormError(form, "");
+  try {
+    const result = await postSwarm(form);
+    if (!result.success) {
+      showFormError(form, result.message);
+      return;
+    }
+    byId("monitor-host").textContent = result.host;
+    onSuccess();
+    setTimeout(poll, 300);
+  } catch (error) {
+    showFormError(form, `Could not reach swarm: ${error.message}`);
+  } finally {
+    submit.disabled = false;
+  }
+}
+
+function setUpControls() {
+  const dialog = byId("swarm-dialog");
+  const dialogForm = byId("dialog-form");
+
+  byId("start-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitSwarm(event.target, () => setState("spawning"));
+  });
+
+  byId("edit-button").addEventListener("click", () => {
+    dialog.classList.add("editing");
+    byId("dialog-title").textContent = "Change the running test";
+    dialogForm.querySelector("button[type=submit]").textContent = "Update";
+    dialogForm.host.disabled = true;
+    dialogForm.run_time.disabled = true;
+    if (lastStats) {
+      dialogForm.user_count.value = String(lastStats.user_count);
+    }
+    showFormError(dialogForm, "");
+    dialog.showModal();
+  });
+
+  byId("new-button").addEventListener("click", () => {
+    dialog.classList.remove("editing");
+    byId("dialog-title").textContent = "Start a new load test";
+    dialogForm.querySelector("button[type=submit]").textContent = "Start";
+    dialogForm.host.disabled = false;
+    dialogForm.run_time.disabled = false;
+    showFormError(dialogForm, "");
+    dialog.showModal();
+  });
+
+  dialogForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitSwarm(dialogForm, () => dialog.close());
+  });
+  dialogForm.querySelector(".cancel").addEventListener("click", () => dialog.close());
+
+  byId("stop-button").addEventListener("click", async (event) => {
+    event.target.disabled = true;
+    try {
+      await getJson("stop");
+    } finally {
+      event.target.disabled = false;
+    }
+    poll();
+  });
+
+  byId("reset-button").addEventListener("click", async () => {
+    await fetch("stats/reset", { cache: "no-store" });
+    poll();
+    refreshActiveTab();
+  });
+
+  for (const button of document.querySelectorAll(".tabs [data-tab]")) {
+    button.addEventListener("click", () => showTab(button.dataset.tab));
+  }
+  window.addEventListener("resize", () => {
+    if (activeTab === "charts") {
+      refreshActiveTab();
+    }
+  });
+}
+
+setUpSorting();
+setUpControls();
+showTab(new URLSearchParams(window.location.search).get("tab") || "stats");
+if (activeTab !== "runs") {
+  refreshRuns().catch((error) => console.warn(error));
+}
+poll();

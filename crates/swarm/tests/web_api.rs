@@ -33,6 +33,9 @@ async fn static_files_are_served() {
     for (path, content_type) in [
         ("/static/app.css", "text/css"),
         ("/static/app.js", "text/javascript"),
+        ("/static/charts.js", "text/javascript"),
+        ("/static/format.js", "text/javascript"),
+        ("/static/runs.js", "text/javascript"),
     ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
@@ -449,14 +452,14 @@ async fn history_csv_has_aggregated_rows_per_second() {
 async fn unknown_path_is_not_found() {
     let app = spawn_swarm().await;
 
-    let response = app
-        .client
-        .get(app.url("/no/such/page"))
-        .send()
-        .await
-        .unwrap();
-
-    assert_eq!(response.status(), 404);
+    for path in [
+        "/no/such/page",
+        "/static/missing.js",
+        "/static/../Cargo.toml",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+    }
 }
 
 #[tokio::test]

@@ -164,8 +164,7 @@ impl<C: SwarmControl> AppState<C> {
 fn build_router<C: SwarmControl>(state: Arc<AppState<C>>, auth: Option<Credentials>) -> Router {
     let router = Router::new()
         .route("/", get(routes::index::<C>))
-        .route("/static/app.css", get(routes::stylesheet))
-        .route("/static/app.js", get(routes::script))
+        .route("/static/{name}", get(routes::static_file))
         .route("/swarm", post(routes::swarm::<C>))
         .route("/stop", get(routes::stop::<C>))
         .route("/stats/reset", get(routes::reset_stats::<C>))

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::{Form, Json};
@@ -181,20 +181,42 @@ pub async fn runs<C: SwarmControl>(State(app): State<Arc<AppState<C>>>) -> Respo
     }
 }
 
-pub async fn stylesheet() -> Response {
+/// The page's stylesheet and scripts, compiled into the binary so the UI works offline.
+const STATIC_FILES: [(&str, &str, &str); 5] = [
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        "app.css",
+        "text/css; charset=utf-8",
         include_str!("../../static/app.css"),
-    )
-        .into_response()
-}
-
-pub async fn script() -> Response {
+    ),
     (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        "app.js",
+        "text/javascript; charset=utf-8",
         include_str!("../../static/app.js"),
-    )
-        .into_response()
+    ),
+    (
+        "charts.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/charts.js"),
+    ),
+    (
+        "format.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/format.js"),
+    ),
+    (
+        "runs.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/runs.js"),
+    ),
+];
+
+pub async fn static_file(Path(name): Path<String>) -> Response {
+    match STATIC_FILES.iter().find(|(file, _, _)| *file == name) {
+        Some((_, content_type, contents)) => {
+            ([(header::CONTENT_TYPE, *content_type)], *contents).into_response()
+        }
+        None => not_found().await,
+    }
 }
 
 pub async fn not_found() -> Response {
