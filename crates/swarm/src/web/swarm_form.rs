@@ -40,6 +40,8 @@ pub fn parse_swarm_form(
         ("", _) | (_, "") => return Err(SwarmFormError::Missing),
         pair => pair,
     };
+    // NOTE: as in Locust, the user count has no upper limit, so a typo such as 2500000 spawns
+    // users until the machine runs out of memory or ports.
     let user_count: u64 = user_count
         .parse()
         .map_err(|_| SwarmFormError::UserCount(user_count.to_owned()))?;
