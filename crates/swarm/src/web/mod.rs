@@ -123,10 +123,11 @@ impl<C: SwarmControl> AppState<C> {
 
     /// Starts a run, or changes the running one, and remembers its settings for the run log.
     async fn swarm(&self, settings: SwarmSettings) -> Result<(), StartRejected> {
-        let was_active = self.control.state().is_active();
+        let state = self.control.state();
+        let was_active = state.is_active();
         // A run that ended moments ago may not be recorded yet; record it before a new one
-        // starts and replaces it.
-        if !was_active {
+        // starts and replaces it. While stopping, the runner rejects the start below.
+        if state == RunState::Stopped {
             self.record_finished_run().await;
         }
 
