@@ -448,3 +448,56 @@ async fn every_list_and_detail_renders_as_a_page() {
         );
     }
 }
+
+#[tokio::test]
+async fn write_only_route_offers_a_raw_form() {
+    let app = spawn_app().await;
+
+    let response = app
+        .get("/api-token-auth/")
+        .header("Accept", BROWSER_ACCEPT)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let html = response.text().await.unwrap();
+
+    assert_eq!(status, 405);
+    assert!(html.contains("<h2>POST /api-token-auth/</h2>"), "{html}");
+    assert!(html.contains("name=\"_content\""), "no raw form: {html}");
+
+    let content = r#"{"username": "admin@tweetcheck.com", "password": "admin"}"#;
+    let posted = app
+        .post("/api-token-auth/")
+        .header("Accept", BROWSER_ACCEPT)
+        .form(&[("_content_type", "application/json"), ("_content", content)])
+        .send()
+        .await
+        .unwrap();
+    let posted_status = posted.status();
+    let page = posted.text().await.unwrap();
+
+    assert_eq!(posted_status, 200, "{page}");
+    assert!(
+        page.contains("&quot;token&quot;"),
+        "no token on the page: {page}"
+    );
+}
+
+#[tokio::test]
+async fn unauthenticated_page_has_no_forms() {
+    let app = spawn_app().await;
+
+    let response = app
+        .get("/api/tweets/")
+        .header("Accept", BROWSER_ACCEPT)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let html = response.text().await.unwrap();
+
+    assert_eq!(status, 401);
+    assert!(!html.contains("name=\"_content\""), "{html}");
+    assert!(!html.contains("<h2>POST"), "{html}");
+}

@@ -63,6 +63,19 @@ pub fn build(options: &Value, method: &str, current: Option<&Value>) -> Option<F
     })
 }
 
+/// Builds the form for `method` like [`build`], or a raw form alone when the OPTIONS body
+/// describes no fields for it. The raw form then starts with `current`, or an empty object.
+pub fn build_or_raw(options: &Value, method: &str, current: Option<&Value>) -> Form {
+    build(options, method, current).unwrap_or_else(|| Form {
+        method: method.to_owned(),
+        fields: Vec::new(),
+        raw_content: match current {
+            Some(current) => serde_json::to_string_pretty(current).unwrap_or_default(),
+            None => String::from("{}"),
+        },
+    })
+}
+
 fn field(name: &str, meta: &Value, value: Option<&Value>) -> FormField {
     let kind = meta.get("type").and_then(Value::as_str).unwrap_or("string");
     let required = meta
@@ -256,5 +269,13 @@ mod tests {
     #[test]
     fn build_without_actions_is_none() {
         assert!(build(&json!({"name": "Api Root"}), "POST", None).is_none());
+    }
+
+    #[test]
+    fn build_or_raw_without_actions_is_raw_only() {
+        let form = build_or_raw(&json!({"name": "Obtain Auth Token"}), "POST", None);
+
+        assert!(form.fields.is_empty());
+        assert_eq!(form.raw_content, "{}");
     }
 }

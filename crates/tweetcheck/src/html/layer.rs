@@ -103,8 +103,9 @@ where
 {
     let sent_uri = request.uri().clone();
     let mut request = request;
-    if sent_uri.path().starts_with("/api/") {
-        request = suffix::apply(request);
+    request = suffix::apply(request);
+    // The login and logout forms read their own CSRF field, so only API routes get overrides.
+    if !sent_uri.path().starts_with("/api-auth/") {
         request = match tunnel::apply(request).await {
             Ok(request) => request,
             Err(error) => return error.into_response(),
@@ -154,16 +155,18 @@ where
 
     let nav = Nav::for_request(&state.db, &exchange.headers, &path).await;
 
+    // Forms appear after a success, and after a 405 from a route that takes only writes (such
+    // as `/api-token-auth/`), but not when the caller lacks credentials or permission.
     let mut forms = Vec::new();
-    if status.is_success() && (allows("POST") || allows("PUT")) {
-        let options = options_of(inner, exchange).await;
-        if let Some(options) = options {
+    let shows_forms = status.is_success() || status == StatusCode::METHOD_NOT_ALLOWED;
+    if shows_forms && (allows("POST") || allows("PUT")) {
+        if let Some(options) = options_of(inner, exchange).await {
             if allows("POST") {
-                forms.extend(forms::build(&options, "POST", None));
+                forms.push(forms::build_or_raw(&options, "POST", None));
             }
             // A PUT form needs the object it replaces, which only a GET shows.
-            if allows("PUT") && exchange.method == Method::GET {
-                forms.extend(forms::build(&options, "PUT", data.body.as_ref()));
+            if allows("PUT") && exchange.method == Method::GET && status.is_success() {
+                forms.push(forms::build_or_raw(&options, "PUT", data.body.as_ref()));
             }
         }
     }
