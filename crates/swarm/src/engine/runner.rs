@@ -65,7 +65,7 @@ pub struct StartRequest {
     pub user_count: usize,
     /// Users started (or stopped) per second.
     pub spawn_rate: f64,
-    /// Overrides the host of every class; ignored when changing a running test.
+    /// Overrides the host of every class unless blank; ignored when changing a running test.
     pub host: Option<String>,
     /// Stops the test this long after the start; counted from the start, not from the end of
     /// the ramp.
@@ -208,10 +208,15 @@ impl Runner {
     /// Prepares a new test: resolves the hosts and clears the previous test's statistics.
     fn begin_test(&self, control: &mut Control, request: &StartRequest) -> Result<(), StartError> {
         let shared = &self.shared;
-        control.envs = self.build_envs(request.host.as_deref())?;
-        let host = request
+        // A blank host (an empty web form field) means "no override".
+        let explicit = request
             .host
-            .clone()
+            .as_deref()
+            .map(str::trim)
+            .filter(|host| !host.is_empty());
+        control.envs = self.build_envs(explicit)?;
+        let host = explicit
+            .map(str::to_owned)
             .or_else(|| shared.options.default_host.clone());
         *shared.host.lock().expect("host lock") = host;
 
