@@ -279,19 +279,39 @@ async fn start_form_shows_server_error() {
 async fn page_fits_phone_width() {
     let app = spawn_swarm().await;
     let browser = start_browser(390, 844).await;
+    let overflow_script =
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;";
     browser.client.goto(&app.base).await.unwrap();
     browser.wait_for("#start-form").await.unwrap();
 
-    let overflow = browser
+    let ready_overflow = browser
         .client
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
+        .execute(overflow_script, vec![])
         .await
         .unwrap();
+    app.start_run(2, "30s").await;
+    browser
+        .wait_until(
+            "document.querySelectorAll('#stats-table tbody tr').length >= 1",
+            Duration::from_secs(15),
+        )
+        .await
+        .expect("the statistics table fills");
+    let running_overflow = browser
+        .client
+        .execute(overflow_script, vec![])
+        .await
+        .unwrap();
+    app.stop_run().await;
 
-    assert_eq!(overflow, 0, "the page scrolls sideways on a phone");
+    assert_eq!(
+        ready_overflow, 0,
+        "the start form scrolls sideways on a phone"
+    );
+    assert_eq!(
+        running_overflow, 0,
+        "the running view scrolls sideways on a phone"
+    );
 }
 
 /// Writes two recorded runs; the second has twice the RPS and a higher median than the first.
