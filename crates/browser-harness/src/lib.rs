@@ -54,6 +54,10 @@ impl Browser {
 
     /// Starts ChromeDriver and a headless Chromium with the given window size in pixels.
     pub async fn start_with_size(width: u32, height: u32) -> Result<Browser> {
+        // With both of rustls's crypto back ends enabled somewhere in the workspace, rustls
+        // cannot pick one by itself, so the harness picks ring for every test that uses it.
+        // Another caller may have installed one already, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let chromium = chromium_path()?;
         let driver_path = find_on_path("chromedriver").context(
             "chromedriver not found on PATH; run `make test-deps` (Debian: apt-get install chromium-driver)",
