@@ -114,6 +114,7 @@ impl Running {
 fn router(state: AppState) -> Router {
     let app = crate::api::router(&state)
         .merge(crate::html::routes())
+        .merge(crate::workshop::routes())
         .fallback(crate::api::fallback)
         .with_state(state.clone());
     // The browsable API wraps the whole router because its pages repeat requests (OPTIONS).
