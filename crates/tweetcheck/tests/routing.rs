@@ -146,3 +146,65 @@ async fn format_suffix_selects_json() {
     assert_eq!(status, 200);
     assert_eq!(body, json!([]));
 }
+
+#[tokio::test]
+async fn options_describes_detail_and_devices() {
+    let app = spawn_app().await;
+    let token = app.token(ADMIN).await;
+    with_token(app.post("/api/tweets/"), &token)
+        .form(&[("handle", "1"), ("body", "x")])
+        .send()
+        .await
+        .unwrap();
+
+    let detail = with_token(app.request(Method::OPTIONS, "/api/tweets/1/"), &token)
+        .send()
+        .await
+        .unwrap();
+    let detail_allow = detail.headers()["allow"].to_str().unwrap().to_owned();
+    let (detail_status, detail_body) = status_and_json(detail).await;
+    let devices = with_token(app.request(Method::OPTIONS, "/api/devices/"), &token)
+        .send()
+        .await
+        .unwrap();
+    let (devices_status, devices_body) = status_and_json(devices).await;
+
+    assert_eq!(detail_status, 200);
+    assert_eq!(detail_allow, "GET, PUT, PATCH, DELETE, HEAD, OPTIONS");
+    assert_eq!(detail_body["name"], "Tweet Instance");
+    let fields: Vec<&str> = detail_body["actions"]["PUT"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "id",
+            "handle",
+            "screen_name",
+            "body",
+            "status",
+            "eta",
+            "twitter_id",
+            "author",
+            "created",
+            "last_editor",
+            "last_modified"
+        ]
+    );
+    assert_eq!(devices_status, 200);
+    assert_eq!(devices_body["name"], "Device List");
+    assert_eq!(
+        devices_body["actions"]["POST"]["token"],
+        json!({"type": "string", "required": true, "read_only": false, "label": "Token", "max_length": 64})
+    );
+    assert_eq!(
+        devices_body["actions"]["POST"]["user"]["choices"],
+        json!([
+            {"value": "1", "display_name": "admin@tweetcheck.com"},
+            {"value": "3", "display_name": "nonapprover@tweetcheck.com"}
+        ])
+    );
+}
