@@ -188,6 +188,7 @@ steps = [
   { path = "/compressed/gzip", check = { body_contains = "compressed hello" } },
   { path = "/compressed/deflate", check = { body_contains = "compressed hello" } },
   { path = "/compressed/br", check = { body_contains = "compressed hello" } },
+  { path = "/empty-gzip", check = { status = 204 } },
 ]
 "#;
     let (_, snapshot) = run_scenario(source, &server.url, 1, SHORT).await;
@@ -203,6 +204,9 @@ steps = [
         );
         assert_eq!(entry.avg_content_length, 52.0, "{encoding}: decoded length");
     }
+    let empty = summary(&snapshot, "GET", "/empty-gzip");
+    assert_eq!(empty.num_failures, 0, "{:?}", failures(&snapshot));
+    assert_eq!(empty.avg_content_length, 0.0);
     let accepted = server.requests_to("/compressed/br")[0].headers["accept-encoding"]
         .to_str()
         .unwrap()
@@ -403,4 +407,45 @@ query = { n = "{{ random_int(10, 12) }}", s = "{{ random_string(6) }}", id = "{{
         let expected = ["a@example.com", "b@example.com"][user % 2];
         assert_eq!(query["email"], expected, "per-user rows wrap around");
     }
+}
+
+#[tokio::test]
+async fn round_robin_rows_advance_per_task() {
+    let server = start_test_server().await;
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("codes.csv"), "code\nA\nB\nC\n").unwrap();
+    let source = r#"
+[user.Tester]
+wait_time = { constant = 0.05 }
+data = { file = "codes.csv", mode = "round_robin" }
+[[user.Tester.task]]
+path = "/code/{{ data.code }}"
+name = "/code/[code]"
+"#;
+    let path = folder.path().join("swarmfile.toml");
+    std::fs::write(&path, source).unwrap();
+    let runner =
+        swarm::engine::Runner::new(swarm::scenario::load(&path).unwrap(), Default::default())
+            .unwrap();
+    runner
+        .start(swarm::engine::StartRequest {
+            user_count: 1,
+            spawn_rate: 1.0,
+            host: Some(server.url.clone()),
+            run_time: Some(Duration::from_millis(400)),
+        })
+        .await
+        .unwrap();
+    runner.wait_stopped().await;
+
+    let paths: Vec<String> = server
+        .received
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|request| request.path.clone())
+        .collect();
+    assert!(paths.len() >= 4, "{paths:?}");
+    // The user's start takes row A, then every task run takes the next row.
+    assert_eq!(&paths[..4], ["/code/B", "/code/C", "/code/A", "/code/B"]);
 }

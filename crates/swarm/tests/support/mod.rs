@@ -222,6 +222,11 @@ pub async fn start_test_server() -> TestServer {
         ([(header::CONTENT_ENCODING, encoding)], body).into_response()
     }
 
+    /// A 204 that claims gzip but has no body, which crashed one of Locust's clients.
+    async fn empty_gzip() -> Response {
+        (StatusCode::NO_CONTENT, [(header::CONTENT_ENCODING, "gzip")]).into_response()
+    }
+
     async fn token() -> Response {
         (
             [
@@ -245,6 +250,7 @@ pub async fn start_test_server() -> TestServer {
         .route("/whoami", any(whoami))
         .route("/compressed/{encoding}", any(compressed))
         .route("/token", any(token))
+        .route("/empty-gzip", any(empty_gzip))
         .route("/echo", any(echo))
         .fallback(any(|| async { "ok" }))
         .layer(axum::middleware::from_fn_with_state(
