@@ -3,6 +3,7 @@
 //! [`Browser::start`] launches `chromedriver` on a free loopback port and opens one Chromium
 //! session with a fresh profile. Chromium runs with background networking, component updates
 //! and first-run pages off, so it opens no connection that the test did not ask for.
+//! Downloads land in a private folder, [`Browser::download_dir`], without a prompt.
 //! Dropping the [`Browser`] kills ChromeDriver, which ends Chromium with it.
 
 use std::net::TcpListener;
@@ -19,6 +20,7 @@ pub struct Browser {
     pub client: Client,
     driver: Child,
     _profile: tempfile::TempDir,
+    downloads: tempfile::TempDir,
 }
 
 /// Returns the Chromium binary: `$CHROMIUM` when set, else the first of the usual names on PATH.
@@ -73,6 +75,8 @@ impl Browser {
             .with_context(|| format!("failed to start {}", driver_path.display()))?;
 
         let profile = tempfile::tempdir().context("failed to create a Chromium profile folder")?;
+        let downloads =
+            tempfile::tempdir().context("failed to create a Chromium download folder")?;
         let capabilities = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": chromium.to_string_lossy(),
@@ -88,7 +92,13 @@ impl Browser {
                     "--no-first-run",
                     format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.path().display()),
-                ]
+                ],
+                "prefs": {
+                    "download.default_directory": downloads.path().to_string_lossy(),
+                    "download.prompt_for_download": false,
+                    // Several downloads from one page would otherwise wait for permission.
+                    "profile.default_content_setting_values.automatic_downloads": 1,
+                }
             }
         });
         let capabilities = match capabilities {
@@ -106,8 +116,7 @@ impl Browser {
                 .await
             {
                 Ok(client) => break client,
-                Err(err) if Instant::now() < deadline => {
-                    let _ = err;
+                Err(_) if Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
                 Err(err) => bail!("chromedriver at {url} did not open a session in 20 s: {err}"),
@@ -118,7 +127,38 @@ impl Browser {
             client,
             driver,
             _profile: profile,
+            downloads,
         })
+    }
+
+    /// Returns the folder that Chromium saves downloads to. Dropping the [`Browser`] removes it.
+    pub fn download_dir(&self) -> &Path {
+        self.downloads.path()
+    }
+
+    /// Waits up to `timeout` for a finished download whose file name ends with `suffix`, and
+    /// returns its path. Chromium writes a `.crdownload` file first and renames it when done,
+    /// so a file with the final name is complete.
+    pub async fn wait_for_download(&self, suffix: &str, timeout: Duration) -> Result<PathBuf> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let entries = std::fs::read_dir(self.downloads.path())
+                .with_context(|| format!("failed to list {}", self.downloads.path().display()))?;
+            for entry in entries {
+                let path = entry?.path();
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                if name.ends_with(suffix) {
+                    return Ok(path);
+                }
+            }
+            if Instant::now() >= deadline {
+                bail!(
+                    "no download ending with `{suffix}` appeared in {} within {timeout:?}",
+                    self.downloads.path().display()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Waits up to 10 s for an element matching the CSS selector.
@@ -152,7 +192,11 @@ impl Browser {
 
     /// Saves a PNG screenshot of the current page to `path`, creating its folder.
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
-        let png = self.client.screenshot().await.context("failed to take a screenshot")?;
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .context("failed to take a screenshot")?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("failed to create {}", parent.display()))?;
