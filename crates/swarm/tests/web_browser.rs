@@ -9,13 +9,10 @@ use std::time::Duration;
 use browser_harness::{Browser, Locator};
 use web_support::spawn_swarm;
 
+const STATS_HEADER: &str = "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%";
+
 /// Starts Chromium with a window of `width`×`height` pixels.
-///
-/// NOTE: swarm's dependencies enable both of rustls's crypto providers (ring through reqwest,
-/// aws-lc-rs through fantoccini), so rustls cannot pick one by itself and the WebDriver client
-/// panics. Installing ring first avoids that until browser-harness installs one itself.
 async fn start_browser(width: u32, height: u32) -> Browser {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     Browser::start_with_size(width, height)
         .await
         .expect("start Chromium under ChromeDriver")
@@ -209,10 +206,26 @@ async fn attendee_runs_edits_stops_and_resets() {
     assert!(run.contains(&app.target.addr.to_string()), "{run}");
 }
 
+/// Clicks the link `css` on the Download data tab and returns the text of the file that
+/// Chromium saved, whose name ends with `suffix`.
+async fn download(browser: &Browser, css: &str, suffix: &str) -> String {
+    click(browser, css).await;
+    let path = browser
+        .wait_for_download(suffix, Duration::from_secs(10))
+        .await
+        .unwrap_or_else(|error| panic!("clicking {css} saved no file: {error:#}"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("failed to read {}: {error}", path.display()))
+}
+
 #[tokio::test]
-async fn requests_csv_link_downloads_locust_header() {
+async fn download_links_save_locust_files() {
     let app = spawn_swarm().await;
-    app.start_run(1, "30s").await;
+    app.start_run(2, "30s").await;
+    app.wait_for_stats(Duration::from_secs(15), |stats| {
+        !stats["errors"].as_array().unwrap().is_empty()
+    })
+    .await;
     let browser = start_browser(1280, 900).await;
     browser.client.goto(&app.base).await.unwrap();
     browser
@@ -224,28 +237,137 @@ async fn requests_csv_link_downloads_locust_header() {
         .expect("the page shows the run");
     click(&browser, ".tabs [data-tab='download']").await;
 
-    let href = browser
-        .wait_for("#download-requests")
+    let requests = download(&browser, "#download-requests", "_requests.csv").await;
+    let failures = download(&browser, "#download-failures", "_failures.csv").await;
+    let exceptions = download(&browser, "#download-exceptions", "_exceptions.csv").await;
+    let history = download(&browser, "#download-history", "_requests_history.csv").await;
+    let report = download(&browser, "#download-report-file", ".html").await;
+    app.stop_run().await;
+
+    let first_line = |text: &str| text.lines().next().unwrap_or_default().to_owned();
+    assert_eq!(first_line(&requests), STATS_HEADER);
+    assert!(
+        requests.lines().any(|line| line.starts_with("GET,/hello,")),
+        "{requests}"
+    );
+    assert!(
+        requests
+            .lines()
+            .any(|line| line.starts_with(",Aggregated,")),
+        "{requests}"
+    );
+    assert_eq!(
+        first_line(&failures),
+        "Method,Name,Error,Occurrences,First Seen,Last Seen"
+    );
+    assert!(
+        failures
+            .lines()
+            .any(|line| line.starts_with("GET,/broken,")),
+        "{failures}"
+    );
+    assert_eq!(first_line(&exceptions), "Count,Message,Traceback,Nodes");
+    assert!(
+        first_line(&history).starts_with("Timestamp,User Count,Type,Name,Requests/s,"),
+        "{history}"
+    );
+    assert!(report.contains("<html"), "the report is not HTML");
+    assert!(report.contains("/hello"), "the report lacks the statistics");
+}
+
+#[tokio::test]
+async fn tabs_show_failures_ratios_and_logs() {
+    let app = spawn_swarm().await;
+    app.start_run(2, "30s").await;
+    app.wait_for_stats(Duration::from_secs(15), |stats| {
+        !stats["errors"].as_array().unwrap().is_empty()
+    })
+    .await;
+    let browser = start_browser(1280, 900).await;
+    browser.client.goto(&app.base).await.unwrap();
+    browser
+        .wait_until(
+            "document.body.dataset.state !== 'ready'",
+            Duration::from_secs(10),
+        )
         .await
-        .unwrap()
-        .prop("href")
+        .expect("the page shows the run");
+
+    // Failures: the 500s of /broken, grouped, with a count on the tab.
+    click(&browser, ".tabs [data-tab='failures']").await;
+    browser
+        .wait_until(
+            "document.querySelectorAll('#failures-table tbody tr').length === 1",
+            Duration::from_secs(10),
+        )
         .await
-        .unwrap()
-        .expect("the link has an address");
-    let header = browser
+        .expect("one kind of failure");
+    let failure = text_of(&browser, "#failures-table tbody tr").await;
+    let failures_badge = text_of(&browser, "#failures-count").await;
+
+    // Exceptions: none, because every error in this swarmfile is a failed request.
+    click(&browser, ".tabs [data-tab='exceptions']").await;
+    browser
+        .wait_until(
+            "!document.getElementById('exceptions-empty').hidden",
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("the empty exceptions note");
+
+    // Current ratio: one class, its tasks weighted 3 to 1.
+    click(&browser, ".tabs [data-tab='ratios']").await;
+    browser
+        .wait_until(
+            "document.querySelectorAll('#ratio-per-class li li').length === 2",
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("the class and its two tasks");
+    let per_class = text_of(&browser, "#ratio-per-class").await;
+    let total = text_of(&browser, "#ratio-total").await;
+
+    // Logs: the ramp-up line of this run.
+    click(&browser, ".tabs [data-tab='logs']").await;
+    browser
+        .wait_until(
+            "document.getElementById('log-lines').textContent.includes('Ramping to 2 users')",
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("the ramp-up in the log");
+
+    // Every file the page loaded came from swarm itself.
+    let foreign = browser
         .client
-        .execute_async(
-            "const [href, done] = arguments; fetch(href).then((r) => r.text()).then((t) => done(t.split(/\\r?\\n/)[0]));",
-            vec![serde_json::json!(href)],
+        .execute(
+            "return performance.getEntriesByType('resource').map((entry) => entry.name).filter((name) => !name.startsWith(location.origin + '/'));",
+            vec![],
         )
         .await
         .unwrap();
-
+    let loaded = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
     app.stop_run().await;
-    assert!(href.ends_with("/stats/requests/csv"), "{href}");
-    assert_eq!(
-        header,
-        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%"
+
+    assert!(failure.contains("/broken"), "{failure}");
+    assert!(failure.contains("500"), "{failure}");
+    assert_eq!(failures_badge, "1");
+    assert!(per_class.contains("Visitor"), "{per_class}");
+    assert!(per_class.contains("100.0 %"), "{per_class}");
+    assert!(per_class.contains("75.0 %"), "{per_class}");
+    assert!(per_class.contains("25.0 %"), "{per_class}");
+    assert!(total.contains("75.0 %"), "{total}");
+    assert_eq!(foreign, serde_json::json!([]), "resources from elsewhere");
+    assert!(
+        loaded.as_u64().unwrap() >= 4,
+        "the page loaded only {loaded} resources; is the resource timing list empty?"
     );
 }
 
