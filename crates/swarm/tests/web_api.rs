@@ -44,6 +44,57 @@ async fn static_files_are_served() {
     }
 }
 
+/// The UI must work offline, so the page links only to swarm's own paths, and the stylesheet
+/// and scripts fetch nothing from another host.
+#[tokio::test]
+async fn page_loads_nothing_from_network() {
+    let app = spawn_swarm().await;
+
+    let html = app
+        .client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut links = 0;
+    for attribute in ["src=\"", "href=\""] {
+        for (start, _) in html.match_indices(attribute) {
+            let value = &html[start + attribute.len()..];
+            let value = &value[..value.find('"').unwrap()];
+            links += 1;
+            assert!(
+                !value.contains("://") && !value.starts_with("//"),
+                "the page links to another host: {value}"
+            );
+        }
+    }
+    assert!(links >= 2, "found only {links} links in the page: {html}");
+
+    for path in [
+        "/static/app.css",
+        "/static/app.js",
+        "/static/charts.js",
+        "/static/format.js",
+        "/static/runs.js",
+    ] {
+        let text = app
+            .client
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for pattern in ["http://", "https://", "@import", "url("] {
+            assert!(!text.contains(pattern), "{path} contains {pattern}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn stats_requests_before_start_is_ready_and_empty() {
     let app = spawn_swarm().await;
@@ -108,6 +159,111 @@ async fn swarm_starts_run_and_fills_stats() {
     assert_eq!(hello["num_failures"], 0);
     assert!(["spawning", "running"].contains(&stats["state"].as_str().unwrap()));
     app.stop_run().await;
+}
+
+/// Returns the keys of a JSON object, sorted.
+fn keys(object: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = object
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {object}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// Compares the body of `GET /stats/requests` field by field with the JSON that Locust's web
+/// UI (version 2.46) sends for a single-process run, which has no `workers` or `worker_count`.
+#[tokio::test]
+async fn stats_requests_has_exactly_locust_fields() {
+    let app = spawn_swarm().await;
+    app.start_run(2, "30s").await;
+    let stats = app
+        .wait_for_stats(Duration::from_secs(15), |stats| {
+            stats["stats"].as_array().unwrap().len() == 3
+                && !stats["errors"].as_array().unwrap().is_empty()
+        })
+        .await;
+    app.stop_run().await;
+
+    assert_eq!(
+        keys(&stats),
+        [
+            "current_fail_per_sec",
+            "current_response_time_percentiles",
+            "current_rps",
+            "errors",
+            "fail_ratio",
+            "state",
+            "stats",
+            "total_fail_per_sec",
+            "total_rps",
+            "user_count",
+        ]
+    );
+    let entry_keys = [
+        "avg_content_length",
+        "avg_response_time",
+        "current_fail_per_sec",
+        "current_rps",
+        "max_response_time",
+        "median_response_time",
+        "method",
+        "min_response_time",
+        "name",
+        "num_failures",
+        "num_requests",
+        "response_time_percentile_0.95",
+        "response_time_percentile_0.99",
+        "total_fail_per_sec",
+        "total_rps",
+    ];
+    let entries = stats["stats"].as_array().unwrap();
+    for entry in entries {
+        assert_eq!(keys(entry), entry_keys, "{entry}");
+        assert!(entry["num_requests"].is_u64(), "{entry}");
+        assert!(entry["num_failures"].is_u64(), "{entry}");
+        for key in &entry_keys[..] {
+            if *key != "method" && *key != "name" {
+                assert!(entry[key].is_number(), "{key} is not a number: {entry}");
+            }
+        }
+    }
+
+    // Entries sorted by name, then the Aggregated entry with an empty method.
+    let names: Vec<&str> = entries
+        .iter()
+        .map(|entry| entry["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["/broken", "/hello", "Aggregated"]);
+    assert_eq!(aggregated(&stats)["method"], "");
+
+    let error = &stats["errors"][0];
+    assert_eq!(
+        keys(error),
+        [
+            "error",
+            "first_seen",
+            "last_seen",
+            "method",
+            "name",
+            "occurrences"
+        ]
+    );
+    assert!(error["first_seen"].is_f64(), "{error}");
+    assert_eq!(
+        keys(&stats["current_response_time_percentiles"]),
+        [
+            "response_time_percentile_0.5",
+            "response_time_percentile_0.95"
+        ]
+    );
+    let fail_ratio = stats["fail_ratio"].as_f64().unwrap();
+    assert!(fail_ratio > 0.0, "{fail_ratio}");
+    assert!(fail_ratio < 1.0, "{fail_ratio}");
+    assert_eq!(stats["total_rps"], aggregated(&stats)["total_rps"]);
+    assert_eq!(stats["current_rps"], aggregated(&stats)["current_rps"]);
 }
 
 #[tokio::test]
