@@ -11,13 +11,20 @@ use tokio::process::{Child, Command};
 
 use web_support::{start_target, swarmfile_text};
 
-/// Starts the `swarm` binary on a free port and returns it with the URL it logged.
+/// Starts the `swarm` binary on a free loopback port and returns it with the URL it logged.
 async fn start_swarm_binary(swarmfile: &std::path::Path, extra_args: &[&str]) -> (Child, String) {
+    let mut args = vec!["--web-host", "127.0.0.1", "-P", "0"];
+    args.extend_from_slice(extra_args);
+    start_swarm_binary_with(swarmfile, &args).await
+}
+
+/// Starts the `swarm` binary with exactly `args` after `-f swarmfile`, and returns it with the
+/// URL from its "Starting web interface at URL" log line.
+async fn start_swarm_binary_with(swarmfile: &std::path::Path, args: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_swarm"))
         .arg("-f")
         .arg(swarmfile)
-        .args(["--web-host", "127.0.0.1", "-P", "0"])
-        .args(extra_args)
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
@@ -26,9 +33,10 @@ async fn start_swarm_binary(swarmfile: &std::path::Path, extra_args: &[&str]) ->
 
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let find_url = async {
+        let marker = "Starting web interface at ";
         while let Some(line) = lines.next_line().await.expect("read swarm's log") {
-            if let Some(start) = line.find("http://127.0.0.1:") {
-                return line[start..].trim().to_owned();
+            if let Some(start) = line.find(marker) {
+                return line[start + marker.len()..].trim().to_owned();
             }
         }
         panic!("swarm exited without logging the web UI's URL");
@@ -241,4 +249,62 @@ async fn invalid_web_auth_is_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--web-auth"), "{stderr}");
+}
+
+#[tokio::test]
+async fn web_ui_listens_on_loopback_by_default() {
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text("127.0.0.1:9".parse().unwrap())).unwrap();
+
+    let (child, url) = start_swarm_binary_with(&swarmfile, &["-P", "0"]).await;
+    let page = reqwest::get(&url).await.map(|response| response.status());
+    let status = interrupt(child).await;
+
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert_eq!(page.unwrap(), 200, "{url}");
+    assert!(status.success(), "{status}");
+}
+
+#[tokio::test]
+async fn web_host_accepts_ipv6_loopback() {
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text("127.0.0.1:9".parse().unwrap())).unwrap();
+
+    let (child, url) = start_swarm_binary_with(&swarmfile, &["--web-host", "::1", "-P", "0"]).await;
+    let page = reqwest::get(&url).await.map(|response| response.status());
+    let status = interrupt(child).await;
+
+    assert!(url.starts_with("http://[::1]:"), "{url}");
+    assert_eq!(page.unwrap(), 200, "{url}");
+    assert!(status.success(), "{status}");
+}
+
+#[tokio::test]
+async fn taken_port_is_clear_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text("127.0.0.1:9".parse().unwrap())).unwrap();
+    let occupant = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = occupant.local_addr().unwrap().port().to_string();
+
+    let output = Command::new(env!("CARGO_BIN_EXE_swarm"))
+        .arg("-f")
+        .arg(&swarmfile)
+        .args(["--web-host", "127.0.0.1", "-P", &port])
+        .output()
+        .await
+        .unwrap();
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("failed to listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("-P"),
+        "the error does not say how to fix it: {stderr}"
+    );
 }
