@@ -1,5 +1,7 @@
 //! Saves screenshots of swarm's web UI for the workshop docs: `docs/images/swarm-ready.png`
-//! (the start form) and `docs/images/swarm-running.png` (a run in progress).
+//! (the start form), `docs/images/swarm-running.png` (a run in progress) and
+//! `docs/images/swarm-charts.png` (its Charts tab). The same states on a phone-sized screen go to
+//! `swarm-ready-phone.png` and `swarm-running-phone.png`, to check the narrow layout by eye.
 //!
 //! Everything runs in this process on loopback ports: TweetCheck on a fresh SQLite file, the
 //! runner with the workshop's `swarmfile.toml`, and the web UI. The run swarms TweetCheck with
@@ -11,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use browser_harness::{Browser, Locator};
+use browser_harness::Browser;
 use swarm::engine::{Runner, RunnerOptions};
 use swarm::web::{self, FormDefaults, RunnerControl, WebConfig};
 
@@ -48,18 +50,27 @@ async fn main() -> Result<()> {
     )
     .await?;
 
-    // See the NOTE in tests/web_browser.rs: two rustls providers are linked in.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let browser = Browser::start_with_size(1280, 760).await?;
-    let result = take_screenshots(&browser, &web.url(), &images).await;
+    let phone = Browser::start_with_size(390, 844).await?;
+    let result = take_screenshots(&browser, &phone, &web.url(), &images).await;
 
     control.runner().stop_and_wait().await;
     drop(browser);
+    drop(phone);
     tweetcheck.shutdown().await?;
     result
 }
 
-async fn take_screenshots(browser: &Browser, url: &str, images: &Path) -> Result<()> {
+async fn take_screenshots(
+    browser: &Browser,
+    phone: &Browser,
+    url: &str,
+    images: &Path,
+) -> Result<()> {
+    phone.client.goto(url).await?;
+    phone.wait_for("#start-form").await?;
+    save(phone, &images.join("swarm-ready-phone.png")).await?;
+
     browser.client.goto(url).await?;
     browser.wait_for("#start-form").await?;
     // The run time keeps the run bounded even if this script dies before it stops the run.
@@ -70,9 +81,7 @@ async fn take_screenshots(browser: &Browser, url: &str, images: &Path) -> Result
         .client
         .execute("document.activeElement.blur();", vec![])
         .await?;
-    let ready = images.join("swarm-ready.png");
-    browser.screenshot(&ready).await?;
-    println!("saved {}", ready.display());
+    save(browser, &images.join("swarm-ready.png")).await?;
 
     browser
         .wait_for("#start-form button[type=submit]")
@@ -87,10 +96,14 @@ async fn take_screenshots(browser: &Browser, url: &str, images: &Path) -> Result
         .await?;
     // Let every user log in and send a few requests, so that the figures have settled.
     tokio::time::sleep(Duration::from_secs(12)).await;
-    browser.client.find(Locator::Css("body")).await?;
-    let running = images.join("swarm-running.png");
-    browser.screenshot(&running).await?;
-    println!("saved {}", running.display());
+    save(browser, &images.join("swarm-running.png")).await?;
+    phone
+        .wait_until(
+            "document.body.dataset.state === 'running'",
+            Duration::from_secs(5),
+        )
+        .await?;
+    save(phone, &images.join("swarm-running-phone.png")).await?;
 
     browser
         .wait_for(".tabs [data-tab='charts']")
@@ -103,9 +116,12 @@ async fn take_screenshots(browser: &Browser, url: &str, images: &Path) -> Result
             Duration::from_secs(15),
         )
         .await?;
-    let charts = images.join("swarm-charts.png");
-    browser.screenshot(&charts).await?;
-    println!("saved {}", charts.display());
+    save(browser, &images.join("swarm-charts.png")).await
+}
+
+async fn save(browser: &Browser, path: &Path) -> Result<()> {
+    browser.screenshot(path).await?;
+    println!("saved {}", path.display());
     Ok(())
 }
 
