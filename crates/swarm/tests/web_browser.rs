@@ -406,6 +406,15 @@ async fn page_fits_phone_width() {
     browser.client.goto(&app.base).await.unwrap();
     browser.wait_for("#start-form").await.unwrap();
 
+    let viewport_width = browser
+        .client
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        viewport_width, 390,
+        "the browser does not show a phone-sized page"
+    );
     let ready_overflow = browser
         .client
         .execute(overflow_script, vec![])
