@@ -4,16 +4,18 @@ import { cell, formatCell, formatNumber, formatShortTime } from "./format.js";
 
 const byId = (id) => document.getElementById(id);
 
+// The settings and headline figures come first, so that a narrow screen shows them without
+// scrolling sideways. The time and host follow them.
 const RUN_FIGURES = [
   // [field, kind, whether a higher value is better]
   ["user_count", "count", null],
   ["spawn_rate", "rate", null],
-  ["duration", "count", null],
-  ["num_requests", "count", null],
   ["total_rps", "rate", true],
   ["median_response_time", "ms", false],
   ["response_time_percentile_0.95", "ms", false],
   ["fail_percent", "rate", false],
+  ["num_requests", "count", null],
+  ["duration", "count", null],
 ];
 
 function baselineId() {
@@ -56,12 +58,7 @@ function runRow(run, chosen) {
   if (isChosen) {
     tr.className = "baseline";
   }
-  tr.append(
-    cell(String(run.id), "number"),
-    baselineRadio(run, isChosen),
-    cell(formatShortTime(run.ended_at), "nowrap"),
-    cell(run.host, "nowrap"),
-  );
+  tr.append(cell(String(run.id), "number"), baselineRadio(run, isChosen));
 
   for (const [field, kind, higherIsBetter] of RUN_FIGURES) {
     const td = cell(formatCell(run[field], kind), "number");
@@ -70,6 +67,7 @@ function runRow(run, chosen) {
     }
     tr.appendChild(td);
   }
+  tr.append(cell(formatShortTime(run.ended_at), "nowrap"), cell(run.host, "nowrap"));
   return tr;
 }
 

@@ -293,6 +293,10 @@ async fn tabs_show_failures_ratios_and_logs() {
         .await
         .expect("the page shows the run");
 
+    // The top bar names the host under test and shows the failures of /broken.
+    let host = text_of(&browser, "#monitor-host").await;
+    let failure_percent = text_of(&browser, "#monitor-failures").await;
+
     // Failures: the 500s of /broken, grouped, with a count on the tab.
     click(&browser, ".tabs [data-tab='failures']").await;
     browser
@@ -356,6 +360,9 @@ async fn tabs_show_failures_ratios_and_logs() {
         .unwrap();
     app.stop_run().await;
 
+    assert_eq!(host, format!("http://{}", app.target.addr));
+    assert_ne!(failure_percent, "0.0 %");
+    assert!(failure_percent.ends_with(" %"), "{failure_percent}");
     assert!(failure.contains("/broken"), "{failure}");
     assert!(failure.contains("500"), "{failure}");
     assert_eq!(failures_badge, "1");
@@ -517,7 +524,7 @@ async fn runs_show_difference_to_chosen_run() {
     let worse = browser
         .client
         .execute(
-            "return document.querySelector(\"#runs-table tr[data-run='1'] td:nth-child(9) .delta\").className;",
+            "return document.querySelector(\"#runs-table tr[data-run='1'] td:nth-child(5) .delta\").className;",
             vec![],
         )
         .await
