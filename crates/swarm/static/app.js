@@ -306,7 +306,14 @@ function setUpControls() {
 
   byId("start-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    submitSwarm(event.target, () => setState("spawning"));
+    const startForm = event.target;
+    submitSwarm(startForm, () => {
+      // Edit and New test offer the settings of this run, not the page's defaults.
+      for (const name of ["user_count", "spawn_rate", "host", "run_time"]) {
+        dialogForm[name].value = startForm[name].value;
+      }
+      setState("spawning");
+    });
   });
 
   byId("edit-button").addEventListener("click", () => {

@@ -94,6 +94,18 @@ async fn attendee_runs_edits_stops_and_resets() {
     // Edit: 3 users.
     click(&browser, "#edit-button").await;
     browser.wait_for("#swarm-dialog[open]").await.unwrap();
+    let offered_rate = browser
+        .wait_for("#dialog-form input[name=spawn_rate]")
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        offered_rate.as_deref(),
+        Some("10"),
+        "Edit does not offer the running test's spawn rate"
+    );
     fill(&browser, "#dialog-form", "user_count", "3").await;
     click(&browser, "#dialog-form button[type=submit]").await;
     browser
