@@ -27,6 +27,36 @@ async fn index_prefills_form_from_swarmfile() {
 }
 
 #[tokio::test]
+async fn index_offers_running_test_settings() {
+    let app = spawn_swarm().await;
+    app.start_run(3, "45s").await;
+
+    let html = app
+        .client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    app.stop_run().await;
+
+    assert!(
+        html.contains("name=\"user_count\" type=\"number\" inputmode=\"numeric\" min=\"0\" step=\"1\" required value=\"3\""),
+        "the user count of the running test is not offered: {html}"
+    );
+    assert!(
+        html.contains("required value=\"10\""),
+        "the spawn rate of the running test is not offered: {html}"
+    );
+    assert!(
+        html.contains("value=\"45s\""),
+        "the run time of the running test is not offered: {html}"
+    );
+}
+
+#[tokio::test]
 async fn static_files_are_served() {
     let app = spawn_swarm().await;
 

@@ -18,8 +18,17 @@ use super::swarm_form::parse_swarm_form;
 use super::AppState;
 
 pub async fn index<C: SwarmControl>(State(app): State<Arc<AppState<C>>>) -> Response {
+    // While a test runs, the forms offer its settings, so that Edit after a reload proposes
+    // the running spawn rate rather than the command line's.
+    let mut defaults = app.control.form_defaults();
+    if let Some(run) = app.current_run() {
+        defaults.user_count = run.settings.user_count;
+        defaults.spawn_rate = run.settings.spawn_rate;
+        defaults.host = run.settings.host;
+        defaults.run_time = run.settings.run_time;
+    }
     let page = IndexPage::new(
-        app.control.form_defaults(),
+        defaults,
         app.control.state(),
         app.full_history_csv.is_some(),
     );
