@@ -123,9 +123,7 @@ async fn register(
     };
     let organization = organization.trim().to_owned();
 
-    let hash = password::hash(password)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let hash = password::hash(password).await?;
     let key = new_key();
     let mut transaction = state.db.writer.begin().await?;
     if email_taken(&mut transaction, &email).await? {
@@ -196,11 +194,7 @@ async fn activate(
     new_password: Option<String>,
 ) -> Result<ApiResponse, ApiError> {
     let hash = match new_password {
-        Some(new_password) => Some(
-            password::hash(new_password)
-                .await
-                .map_err(anyhow::Error::from)?,
-        ),
+        Some(new_password) => Some(password::hash(new_password).await?),
         None => None,
     };
 

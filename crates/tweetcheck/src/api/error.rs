@@ -6,6 +6,7 @@ use http::{header, HeaderValue, Method, StatusCode};
 use serde_json::{json, Map, Value};
 
 use super::ApiResponse;
+use crate::auth::password::HashError;
 use crate::auth::AuthError;
 
 /// Validation errors by field name, in the order they were found: `{"body": ["..."]}`.
@@ -82,6 +83,9 @@ pub enum ApiError {
         status: StatusCode,
         body: serde_json::Value,
     },
+    /// Too many password checks are waiting: 503 with `Retry-After`.
+    #[error("The server is busy checking other passwords. Retry in a few seconds.")]
+    Overloaded,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("{0:#}")]
@@ -103,6 +107,7 @@ impl ApiError {
                 StatusCode::BAD_REQUEST
             }
             ApiError::Rejected { status, .. } | ApiError::Custom { status, .. } => *status,
+            ApiError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -129,7 +134,22 @@ impl ApiError {
             response =
                 response.with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Token"));
         }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response = response.with_header(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         response
+    }
+}
+
+impl From<HashError> for ApiError {
+    fn from(error: HashError) -> ApiError {
+        match error {
+            HashError::Overloaded(queued) => {
+                tracing::warn!(queued, "rejected a password check: the queue is full");
+                ApiError::Overloaded
+            }
+            other => ApiError::Internal(other.into()),
+        }
     }
 }
 

@@ -44,9 +44,7 @@ async fn obtain_token(
         None => (None, None, false),
     };
 
-    let matches = password::verify(password, stored)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let matches = password::verify(password, stored).await?;
     let Some(user_id) = user_id.filter(|_| matches && is_active) else {
         return Err(ApiError::NonField(WRONG_CREDENTIALS.to_owned()));
     };

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use super::nav::Nav;
 use super::{message_page, Message, MessageAction, ADMIN_EMAIL, ADMIN_PASSWORD};
 use crate::auth::csrf::{self, FormToken};
-use crate::auth::{password, session};
+use crate::auth::password::{self, HashError};
+use crate::auth::session;
 use crate::state::AppState;
 
 /// The redirect target of a login whose request names no safe `next`.
@@ -92,6 +93,10 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
             return page_response(StatusCode::OK, page.render());
         }
         Err(error) => {
+            if let Some(HashError::Overloaded(queued)) = error.downcast_ref::<HashError>() {
+                tracing::warn!(queued, "session login rejected: the password queue is full");
+                return busy();
+            }
             tracing::error!(%error, "session login failed");
             return server_error();
         }
@@ -272,6 +277,16 @@ fn csrf_failure(reason: &str) -> Response {
         nav: Nav::new(None, "/"),
     };
     message_page(StatusCode::FORBIDDEN, &message)
+}
+
+/// Builds the 503 response, with `Retry-After`, for a login rejected by the full queue.
+fn busy() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, HeaderValue::from_static("1"))],
+        "The server is busy checking other passwords. Retry in a few seconds.",
+    )
+        .into_response()
 }
 
 fn server_error() -> Response {
