@@ -411,3 +411,148 @@ async fn start_without_host_is_rejected() {
     );
     assert_eq!(runner.state(), RunnerState::Ready);
 }
+
+#[tokio::test]
+async fn sequential_weight_repeats_task() {
+    let server = start_test_server().await;
+    let source = r#"
+[user.Tester]
+sequential = true
+wait_time = { constant = 0.02 }
+headers = { X-User = "{{ user_index }}" }
+[[user.Tester.task]]
+path = "/twice"
+weight = 2
+[[user.Tester.task]]
+path = "/once"
+"#;
+    let (_, snapshot) = run_scenario(source, &server.url, 1, Duration::from_millis(500)).await;
+
+    assert_eq!(snapshot.aggregated.num_failures, 0);
+    let paths = paths_of_user(&server, "0");
+    assert!(paths.len() >= 6, "{paths:?}");
+    assert_eq!(
+        &paths[..6],
+        ["/twice", "/twice", "/once", "/twice", "/twice", "/once"]
+    );
+}
+
+#[tokio::test]
+async fn task_weights_set_shares() {
+    let server = start_test_server().await;
+    let source = r#"
+[user.Tester]
+wait_time = { constant = 0.001 }
+[[user.Tester.task]]
+path = "/often"
+weight = 9
+[[user.Tester.task]]
+path = "/rarely"
+weight = 1
+"#;
+    let (_, snapshot) = run_scenario(source, &server.url, 4, Duration::from_millis(1500)).await;
+
+    let often = summary(&snapshot, "GET", "/often").num_requests as f64;
+    let rarely = summary(&snapshot, "GET", "/rarely").num_requests as f64;
+    let share = rarely / (often + rarely);
+    assert!(
+        often + rarely >= 200.0,
+        "too few requests: {often} + {rarely}"
+    );
+    // 10 % expected; the bounds hold with overwhelming probability for 200+ draws.
+    assert!((0.03..0.2).contains(&share), "share of /rarely {share}");
+}
+
+#[tokio::test]
+async fn run_time_counts_from_start() {
+    let server = start_test_server().await;
+    let source = r#"
+[user.Tester]
+wait_time = { constant = 5 }
+[[user.Tester.task]]
+path = "/slowly-spawned"
+"#;
+    let scenario = swarm::scenario::parse(std::path::Path::new("ramp.toml"), source).unwrap();
+    let runner = Runner::new(scenario, RunnerOptions::default()).unwrap();
+    let started = std::time::Instant::now();
+    runner
+        .start(StartRequest {
+            user_count: 10,
+            spawn_rate: 2.0,
+            host: Some(server.url.clone()),
+            run_time: Some(Duration::from_millis(1200)),
+        })
+        .await
+        .unwrap();
+    runner.wait_stopped().await;
+    let elapsed = started.elapsed();
+
+    // The ramp needs 4.5 s, but the run time ends the test during it.
+    assert!(
+        elapsed < Duration::from_secs(3),
+        "stopped after {elapsed:?}"
+    );
+    let spawned = server.requests_to("/slowly-spawned").len();
+    assert!((2..=6).contains(&spawned), "{spawned} users spawned");
+    assert!(runner
+        .logs()
+        .iter()
+        .all(|line| !line.message.starts_with("All users spawned")));
+}
+
+#[tokio::test]
+async fn ramp_steps_keep_their_pace() {
+    let server = start_test_server().await;
+    let source = r#"
+[user.Tester]
+wait_time = { constant = 10 }
+[[user.Tester.task]]
+path = "/spawned"
+"#;
+    let scenario = swarm::scenario::parse(std::path::Path::new("ramp.toml"), source).unwrap();
+    let runner = Runner::new(scenario, RunnerOptions::default()).unwrap();
+    let started = std::time::Instant::now();
+    runner
+        .start(StartRequest {
+            user_count: 9,
+            spawn_rate: 4.0,
+            host: Some(server.url.clone()),
+            run_time: Some(Duration::from_secs(5)),
+        })
+        .await
+        .unwrap();
+    let mut state = runner.subscribe_state();
+    state
+        .wait_for(|state| *state == RunnerState::Running)
+        .await
+        .unwrap();
+    let ramp = started.elapsed();
+    let spawned = runner.user_count();
+    runner.stop_and_wait().await;
+
+    // Steps of 4, 4 and 1 users at 0, 1 and 2 s.
+    assert_eq!(spawned, 9);
+    assert!(ramp >= Duration::from_millis(1900), "ramp took {ramp:?}");
+    assert!(ramp < Duration::from_millis(2600), "ramp took {ramp:?}");
+}
+
+#[tokio::test]
+async fn waits_record_schedule_lag() {
+    let server = start_test_server().await;
+    let source = r#"
+[user.Tester]
+wait_time = { constant = 0.05 }
+[[user.Tester.task]]
+path = "/punctual"
+"#;
+    let (runner, _) = run_scenario(source, &server.url, 5, Duration::from_millis(600)).await;
+
+    let lag = runner.schedule_lag();
+    assert!(lag.wakeups >= 20, "{lag:?}");
+    assert_eq!(lag.behind_schedule, 0, "{lag:?}");
+    assert!(lag.max_ms < 250.0, "{lag:?}");
+    assert!(runner
+        .logs()
+        .iter()
+        .any(|line| line.message.starts_with("Schedule lag: 99% of")));
+}

@@ -2,10 +2,12 @@
 
 pub mod client;
 pub mod dispatch;
+pub mod lag;
 pub mod request;
 pub mod runner;
 pub mod tags;
 pub mod user;
 pub mod wait;
 
+pub use lag::LagSummary;
 pub use runner::{LogLine, RunTimes, Runner, RunnerOptions, RunnerState, StartError, StartRequest};

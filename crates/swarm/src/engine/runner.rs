@@ -3,9 +3,9 @@
 //! both clients of `Runner`.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use super::client::HttpClient;
 use super::dispatch::class_order;
+use super::lag::{LagSummary, ScheduleLag, BEHIND_SCHEDULE};
 use super::user::{run_user, StatsMessage, StopMode, UserEnv};
 use crate::scenario::{Scenario, TaskKind, TaskSet};
 use crate::stats::history::HISTORY_INTERVAL_SECONDS;
@@ -124,6 +125,9 @@ struct Shared {
     host: Mutex<Option<String>>,
     times: Mutex<RunTimes>,
     class_counts: Mutex<Vec<usize>>,
+    lag: Arc<ScheduleLag>,
+    /// Set once the current test has logged that users fell behind schedule.
+    lag_warned: AtomicBool,
 }
 
 #[derive(Default)]
@@ -164,6 +168,8 @@ impl Runner {
             user_count: AtomicUsize::new(0),
             times: Mutex::new(RunTimes::default()),
             class_counts: Mutex::new(vec![0; class_count]),
+            lag: Arc::default(),
+            lag_warned: AtomicBool::new(false),
         });
         tokio::spawn(aggregate(receiver, stats, logs));
         tokio::spawn(record_history(Arc::downgrade(&shared)));
@@ -227,6 +233,8 @@ impl Runner {
             stats.snapshot(now)
         };
         shared.restart_history(&snapshot);
+        shared.lag.reset();
+        shared.lag_warned.store(false, Ordering::Relaxed);
         *shared.times.lock().expect("times lock") = RunTimes {
             started_at: Some(now),
             stopped_at: None,
@@ -276,6 +284,7 @@ impl Runner {
                 client: shared.client.clone(),
                 samples: shared.samples.clone(),
                 next_row: AtomicUsize::new(0),
+                lag: shared.lag.clone(),
             }));
         }
         Ok(envs)
@@ -345,6 +354,11 @@ impl Runner {
 
     pub fn options(&self) -> &RunnerOptions {
         &self.shared.options
+    }
+
+    /// Returns how late users woke up from their waits in the current or latest test.
+    pub fn schedule_lag(&self) -> LagSummary {
+        self.shared.lag.summary()
     }
 
     pub fn run_times(&self) -> RunTimes {
@@ -486,6 +500,52 @@ impl Shared {
         history.push(snapshot, users);
     }
 
+    /// Warns once per test when a user woke up more than `BEHIND_SCHEDULE` late.
+    fn warn_if_behind_schedule(&self) {
+        let lag = self.lag.summary();
+        if lag.behind_schedule == 0 || self.lag_warned.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        self.log(
+            "WARNING",
+            format!(
+                "Users are behind schedule: {} of {} waits ended more than {} ms late (max {:.0} ms). \
+                 This machine cannot generate the requested load, so the results understate it; \
+                 use fewer users or a faster machine",
+                lag.behind_schedule,
+                lag.wakeups,
+                BEHIND_SCHEDULE.as_millis(),
+                lag.max_ms
+            ),
+        );
+    }
+
+    fn log_schedule_lag(&self) {
+        let lag = self.lag.summary();
+        if lag.wakeups == 0 {
+            return;
+        }
+        let p99 = match lag.p99_below_ms {
+            Some(bound) => format!("below {bound} ms"),
+            None => "above 1 s".to_owned(),
+        };
+        let level = if lag.behind_schedule > 0 {
+            "WARNING"
+        } else {
+            "INFO"
+        };
+        self.log(
+            level,
+            format!(
+                "Schedule lag: 99% of {} waits ended {p99} late, max {:.1} ms, {} more than {} ms late",
+                lag.wakeups,
+                lag.max_ms,
+                lag.behind_schedule,
+                BEHIND_SCHEDULE.as_millis()
+            ),
+        );
+    }
+
     async fn flush(&self) {
         let (reply, done) = oneshot::channel();
         if self.samples.send(StatsMessage::Flush(reply)).is_ok() {
@@ -536,6 +596,7 @@ impl Shared {
             .expect("history lock")
             .push(&snapshot, 0);
         self.state.send_replace(RunnerState::Stopped);
+        self.log_schedule_lag();
         self.log("INFO", "Test stopped".into());
     }
 }
@@ -602,10 +663,17 @@ async fn stop_users(users: Vec<UserHandle>, stop_timeout: Duration, shared: &Sha
 }
 
 /// Moves the user count to `target`, `max(1, floor(rate))` users per step, one step every
-/// `step / rate` seconds; removes the newest users first.
+/// `step / rate` seconds counted from the ramp's start, so slow steps do not delay later ones;
+/// removes the newest users first.
 async fn ramp(shared: Weak<Shared>, target: usize, rate: f64) {
     let step = (rate.floor() as usize).max(1);
     let pause = Duration::from_secs_f64(step as f64 / rate);
+    let started = Instant::now();
+    let mut steps: u32 = 0;
+    let order = match shared.upgrade() {
+        Some(shared) => class_order(&shared.scenario.classes, target),
+        None => return,
+    };
     loop {
         let Some(shared) = shared.upgrade() else {
             return;
@@ -620,7 +688,7 @@ async fn ramp(shared: Weak<Shared>, target: usize, rate: f64) {
                 control.users.split_off(keep)
             } else {
                 let count = step.min(target - current);
-                spawn_users(&shared, &mut control, target, count);
+                spawn_users(&mut control, &order, count);
                 Vec::new()
             };
             shared.set_user_counts(&control);
@@ -638,12 +706,14 @@ async fn ramp(shared: Weak<Shared>, target: usize, rate: f64) {
             return;
         }
         drop(shared);
-        tokio::time::sleep(pause).await;
+        steps = steps.saturating_add(1);
+        let next_step = started + pause.saturating_mul(steps);
+        tokio::time::sleep_until(next_step.into()).await;
     }
 }
 
-fn spawn_users(shared: &Shared, control: &mut Control, target: usize, count: usize) {
-    let order = class_order(&shared.scenario.classes, target);
+/// Starts `count` users; `order` is the class of each position in spawn order.
+fn spawn_users(control: &mut Control, order: &[usize], count: usize) {
     for _ in 0..count {
         let position = control.users.len();
         let class = order[position];
@@ -730,6 +800,7 @@ async fn record_history(shared: Weak<Shared>) {
         };
         let state = *shared.state.borrow();
         if matches!(state, RunnerState::Spawning | RunnerState::Running) {
+            shared.warn_if_behind_schedule();
             let snapshot = shared
                 .stats
                 .lock()

@@ -11,6 +11,7 @@ use rand::Rng;
 use tokio::sync::{mpsc, watch};
 
 use super::client::{CookieJar, HttpClient};
+use super::lag::ScheduleLag;
 use super::request::perform;
 use super::wait::Pacer;
 use crate::scenario::{DataMode, Request, Task, TaskKind, TaskSet, UserClass, WaitTime};
@@ -44,6 +45,8 @@ pub struct UserEnv {
     pub samples: mpsc::UnboundedSender<StatsMessage>,
     /// Next data file row for round-robin mode.
     pub next_row: AtomicUsize,
+    /// How late users of the run wake up from their waits.
+    pub lag: Arc<ScheduleLag>,
 }
 
 impl UserEnv {
@@ -152,18 +155,19 @@ async fn task_loop(
     stop: &mut watch::Receiver<StopMode>,
 ) -> Flow {
     let mut pacer = Pacer::default();
-    let mut next_in_sequence = 0;
+    let mut sequence_position = 0;
     let mut runs = 0;
     loop {
         if *stop.borrow() != StopMode::Run {
             return Flow::Stop;
         }
         let task = if set.sequential {
-            let task = &set.tasks[next_in_sequence % set.tasks.len()];
-            next_in_sequence += 1;
+            // As in Locust, a task of weight N runs N times in a row in the cycle.
+            let task = task_at(set, sequence_position);
+            sequence_position = (sequence_position + 1) % set.total_weight();
             task
         } else {
-            pick_weighted(set)
+            task_at(set, rand::thread_rng().gen_range(0..set.total_weight()))
         };
         if let Some(data) = &env.class.data {
             if data.mode == DataMode::RoundRobin {
@@ -178,9 +182,18 @@ async fn task_loop(
         if limit.is_some_and(|limit| runs >= limit) {
             return Flow::Continue;
         }
-        let wait = pacer.next_wait(wait_time, Instant::now());
+        let now = Instant::now();
+        let wait = pacer.next_wait(wait_time, now);
+        if wait.is_zero() {
+            // Yield so a user without waits cannot hold a worker thread.
+            tokio::task::yield_now().await;
+            continue;
+        }
+        let deadline = now + wait;
         tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::time::sleep_until(deadline.into()) => {
+                env.lag.record(Instant::now().saturating_duration_since(deadline));
+            }
             _ = stop_requested(stop) => return Flow::Stop,
         }
     }
@@ -218,9 +231,10 @@ async fn run_task(
     }
 }
 
-fn pick_weighted(set: &TaskSet) -> &Task {
-    let total = set.total_weight();
-    let mut ticket = rand::thread_rng().gen_range(0..total);
+/// Returns the task at `position` (0 to the total weight) when every task takes as many
+/// positions as its weight, in file order.
+fn task_at(set: &TaskSet, position: u64) -> &Task {
+    let mut ticket = position;
     for task in &set.tasks {
         let weight = u64::from(task.weight);
         if ticket < weight {
