@@ -1,5 +1,5 @@
 //! Headless mode: start at once, print the live table every 2 s, write the CSV files every
-//! second, stop at the run time or on Ctrl-C, then print and write every report.
+//! second, stop at the run time, on Ctrl-C or on SIGTERM, then print and write every report.
 
 use std::time::Duration;
 
@@ -9,7 +9,7 @@ use crate::cli::Settings;
 use crate::engine::{Runner, RunnerOptions, StartRequest};
 use crate::report::console::{self, Rates};
 use crate::report::csv::CsvWriter;
-use crate::report::{html, json};
+use crate::report::final_reports::write_final_reports;
 use crate::scenario::Scenario;
 
 /// Seconds between two live tables, as in Locust.
@@ -77,11 +77,11 @@ pub async fn run(scenario: Scenario, settings: &Settings) -> anyhow::Result<Outc
     };
     let interrupt = {
         let runner = runner.clone();
+        let signal = shutdown_signal().context("cannot install the Ctrl-C and SIGTERM handlers")?;
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                tracing::info!("Ctrl-C received, stopping the test");
-                runner.stop();
-            }
+            let name = signal.await;
+            tracing::info!("{name} received, stopping the test");
+            runner.stop();
         })
     };
 
@@ -103,36 +103,7 @@ pub async fn run(scenario: Scenario, settings: &Settings) -> anyhow::Result<Outc
     printer.abort();
     interrupt.abort();
 
-    runner.flush_stats().await;
-    let snapshot = runner.snapshot();
-    if let Some(writer) = csv.as_mut() {
-        writer
-            .write(&snapshot, 0)
-            .context("cannot write the CSV files")?;
-    }
-    eprint!("{}", console::stats_table(&snapshot, Rates::Total));
-    eprint!("{}", console::percentile_table(&snapshot));
-    eprint!("{}", console::error_table(&snapshot));
-    if settings.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json::json_report(&snapshot))?
-        );
-    }
-    if let Some(template) = &settings.html {
-        let path = html::file_name(template, settings);
-        let report = html::render(&html::ReportInput {
-            snapshot: &snapshot,
-            history: &runner.history(),
-            times: &runner.run_times(),
-            host: runner.host().as_deref().unwrap_or(""),
-            swarmfile: &source.display().to_string(),
-            ratios: &runner.task_ratios(),
-        });
-        std::fs::write(&path, report)
-            .with_context(|| format!("cannot write the HTML report to {path}"))?;
-        tracing::info!("HTML report written to {path}");
-    }
+    let snapshot = write_final_reports(&runner, settings, csv.as_mut(), &source).await?;
     Ok(
         if snapshot.errors.is_empty() && snapshot.aggregated.num_failures == 0 {
             Outcome::Passed
@@ -140,4 +111,28 @@ pub async fn run(scenario: Scenario, settings: &Settings) -> anyhow::Result<Outc
             Outcome::Failed
         },
     )
+}
+
+/// Installs the Ctrl-C handler and, on Unix, the SIGTERM handler that `kill`, `timeout` and
+/// container runtimes send. The future returns the name of the first signal received.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = &'static str>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => "Ctrl-C",
+                _ = terminate.recv() => "SIGTERM",
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        })
+    }
 }

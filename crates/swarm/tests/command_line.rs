@@ -218,12 +218,16 @@ async fn environment_and_swarm_table_set_options() {
     );
 }
 
-#[tokio::test]
-async fn interrupt_stops_and_writes_reports() {
-    let server = start_test_server().await;
-    let file = swarmfile(SIMPLE);
+/// Starts a headless run of `SIMPLE` (reads only) for at most 30 s, sends `signal` to it after
+/// 1.5 s, and returns its exit code, stdout and stderr.
+async fn interrupt_run(
+    server: &support::TestServer,
+    file: &support::Swarmfile,
+    signal: &str,
+) -> (Option<i32>, String, String) {
     let prefix = file.folder.path().join("interrupted");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_swarm"))
+    let html = file.folder.path().join("interrupted.html");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_swarm"))
         .args([
             "-f",
             file.path.to_str().unwrap(),
@@ -240,35 +244,44 @@ async fn interrupt_stops_and_writes_reports() {
             "read",
             "--csv",
             prefix.to_str().unwrap(),
+            "--html",
+            html.to_str().unwrap(),
+            "--json",
         ])
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    // SIGINT to the child this test started, by its PID, as Ctrl-C would send.
+    // The signal goes to the child this test started, by its PID.
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
 
     let started = std::time::Instant::now();
-    let output = tokio::task::spawn_blocking(move || {
-        let result = child.wait().unwrap();
-        let mut stderr = String::new();
-        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
-        (result, stderr)
-    })
-    .await
-    .unwrap();
-    let (exit, stderr) = output;
-
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "stops promptly"
     );
-    assert_eq!(exit.code(), Some(0), "{stderr}");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn interrupt_stops_and_writes_reports() {
+    let server = start_test_server().await;
+    let file = swarmfile(SIMPLE);
+    let (exit, stdout, stderr) = interrupt_run(&server, &file, "-INT").await;
+
+    assert_eq!(exit, Some(0), "{stderr}");
     assert!(
         stderr.contains("Ctrl-C received, stopping the test"),
         "{stderr}"
@@ -277,6 +290,27 @@ async fn interrupt_stops_and_writes_reports() {
         stderr.contains("Response time percentiles (approximated)"),
         "{stderr}"
     );
+    let prefix = file.folder.path().join("interrupted");
     let stats = std::fs::read_to_string(format!("{}_stats.csv", prefix.display())).unwrap();
     assert!(stats.contains("\r\nGET,/ok,"), "{stats}");
+    let page = std::fs::read_to_string(file.folder.path().join("interrupted.html")).unwrap();
+    assert!(page.contains("<svg"), "the HTML report has its charts");
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+    let ok = entry(&entries, "GET", "/ok");
+    assert!(ok["num_requests"].as_u64().unwrap() >= 2, "{ok}");
+}
+
+#[tokio::test]
+async fn sigterm_stops_like_ctrl_c() {
+    let server = start_test_server().await;
+    let file = swarmfile(SIMPLE);
+    let (exit, stdout, stderr) = interrupt_run(&server, &file, "-TERM").await;
+
+    assert_eq!(exit, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("SIGTERM received, stopping the test"),
+        "{stderr}"
+    );
+    assert!(file.folder.path().join("interrupted.html").exists());
+    assert!(stdout.contains("\"name\": \"/ok\""), "{stdout}");
 }

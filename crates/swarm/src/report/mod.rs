@@ -2,5 +2,6 @@
 
 pub mod console;
 pub mod csv;
+pub mod final_reports;
 pub mod html;
 pub mod json;
