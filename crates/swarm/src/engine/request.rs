@@ -122,8 +122,14 @@ fn build(
     let mut headers = HeaderMap::new();
     for (name, value) in env.class.headers.iter().chain(&request.headers) {
         let rendered = value.render(context)?;
-        let value = HeaderValue::from_str(&rendered)
-            .map_err(|_| format!("invalid value for header {name}: `{rendered}` has characters not allowed in a header"))?;
+        // The message leaves the value out: it may hold a token, and it would make one
+        // failure row per distinct value.
+        let value = HeaderValue::from_str(&rendered).map_err(|_| {
+            format!(
+                "invalid value for header {name}: the rendered value has a control or \
+                 non-ASCII character, which headers do not allow"
+            )
+        })?;
         headers.insert(name.clone(), value);
     }
 

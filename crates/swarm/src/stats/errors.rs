@@ -25,10 +25,11 @@ pub struct StatsErrors {
 }
 
 /// Replaces the parts of a message that change from one request to the next (URLs, UUIDs,
-/// hexadecimal addresses, numbers of six or more digits), so one kind of failure stays one
-/// row. Status codes, limits such as `50 ms` and `host:port` pairs stay as they are.
+/// hexadecimal addresses, numbers in paths such as `/items/123`, numbers of six or more
+/// digits), so one kind of failure stays one row. Status codes, limits such as `50 ms` and
+/// `host:port` pairs stay as they are.
 pub fn normalise_message(message: &str) -> String {
-    static PATTERNS: OnceLock<[(Regex, &'static str); 4]> = OnceLock::new();
+    static PATTERNS: OnceLock<[(Regex, &'static str); 5]> = OnceLock::new();
     let patterns = PATTERNS.get_or_init(|| {
         let compile = |pattern: &str| Regex::new(pattern).expect("pattern is valid");
         [
@@ -38,6 +39,7 @@ pub fn normalise_message(message: &str) -> String {
                 "<uuid>",
             ),
             (compile(r"\b0x[0-9a-fA-F]+\b"), "0x...."),
+            (compile(r"/\d+\b"), "/<n>"),
             (compile(r"\b\d{6,}\b"), "<n>"),
         ]
     });
@@ -143,6 +145,18 @@ mod tests {
         assert_eq!(rows[0].first_seen, 1.0);
         assert_eq!(rows[0].last_seen, 2.0);
         assert_eq!(rows[1].occurrences, 2);
+    }
+
+    #[test]
+    fn numbers_in_paths_share_one_row() {
+        assert_eq!(
+            normalise_message("invalid redirect location `/items/123/edit` from HTTP 302"),
+            "invalid redirect location `/items/<n>/edit` from HTTP 302"
+        );
+        assert_eq!(
+            normalise_message("invalid redirect location `/items/98/edit` from HTTP 302"),
+            "invalid redirect location `/items/<n>/edit` from HTTP 302"
+        );
     }
 
     #[test]
