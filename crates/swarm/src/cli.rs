@@ -9,6 +9,12 @@ use clap::Parser;
 use crate::scenario::Defaults;
 use crate::timespan::parse_timespan;
 
+/// The web UI listens on loopback unless `--web-host` sets another address, so a load test
+/// cannot be started from another machine by accident.
+pub const DEFAULT_WEB_HOST: &str = "127.0.0.1";
+/// Locust's web UI port.
+pub const DEFAULT_WEB_PORT: u16 = 8089;
+
 /// A Locust-style HTTP load tester driven by a TOML swarmfile.
 #[derive(Debug, Parser)]
 #[command(name = "swarm", version)]
@@ -47,13 +53,13 @@ pub struct Cli {
     #[arg(long, env = "SWARM_AUTOSTART")]
     pub autostart: bool,
 
-    /// Address the web UI listens on; 0.0.0.0 exposes it to the network.
-    #[arg(long, env = "SWARM_WEB_HOST", default_value = "127.0.0.1")]
-    pub web_host: String,
+    /// Address the web UI listens on (default 127.0.0.1); 0.0.0.0 exposes it to the network.
+    #[arg(long, env = "SWARM_WEB_HOST")]
+    pub web_host: Option<String>,
 
-    /// Port of the web UI.
-    #[arg(short = 'P', long, env = "SWARM_WEB_PORT", default_value_t = 8089)]
-    pub web_port: u16,
+    /// Port of the web UI (default 8089).
+    #[arg(short = 'P', long, env = "SWARM_WEB_PORT")]
+    pub web_port: Option<u16>,
 
     /// Require HTTP basic authentication for the web UI with this user and password.
     #[arg(long, env = "SWARM_WEB_AUTH", value_name = "USER:PASSWORD")]
@@ -175,9 +181,16 @@ impl Cli {
             spawn_rate,
             run_time: self.run_time.or(defaults.run_time),
             headless: self.headless || defaults.headless.unwrap_or(false),
-            autostart: self.autostart,
-            web_host: self.web_host.clone(),
-            web_port: self.web_port,
+            autostart: self.autostart || defaults.autostart.unwrap_or(false),
+            web_host: self
+                .web_host
+                .clone()
+                .or_else(|| defaults.web_host.clone())
+                .unwrap_or_else(|| DEFAULT_WEB_HOST.to_owned()),
+            web_port: self
+                .web_port
+                .or(defaults.web_port)
+                .unwrap_or(DEFAULT_WEB_PORT),
             csv,
             csv_full_history,
             html: self.html.clone().or_else(|| defaults.html.clone()),
@@ -236,6 +249,32 @@ mod tests {
         assert_eq!(settings.host, None);
         assert_eq!(settings.default_host.as_deref(), Some("http://127.0.0.1:9"));
         assert_eq!(settings.exit_code_on_error, 1);
+    }
+
+    #[test]
+    fn swarm_table_sets_web_options() {
+        let defaults = Defaults {
+            web_host: Some("0.0.0.0".into()),
+            web_port: Some(9000),
+            autostart: Some(true),
+            ..Defaults::default()
+        };
+        let from_table = Cli::parse_from(["swarm"]).settings(&defaults).unwrap();
+        let from_flags = Cli::parse_from(["swarm", "--web-host", "::1", "-P", "9100"])
+            .settings(&defaults)
+            .unwrap();
+        let built_in = Cli::parse_from(["swarm"])
+            .settings(&Defaults::default())
+            .unwrap();
+
+        assert_eq!(from_table.web_host, "0.0.0.0");
+        assert_eq!(from_table.web_port, 9000);
+        assert!(from_table.autostart);
+        assert_eq!(from_flags.web_host, "::1");
+        assert_eq!(from_flags.web_port, 9100);
+        assert_eq!(built_in.web_host, "127.0.0.1");
+        assert_eq!(built_in.web_port, 8089);
+        assert!(!built_in.autostart);
     }
 
     #[test]

@@ -10,6 +10,8 @@ const TASK: &str = "[[user.Reader.task]]\npath = \"/\"\n";
 const CASES: &[(&str, usize, usize, &str)] = &[
     ("[user.Reader\n", 1, 13, "expected"),
     ("[user.Reader]\n[[user.Reader.task]]\nmetod = \"GET\"\npath = \"/\"\n", 3, 1, "unknown field `metod`"),
+    ("[user.Reader]\n[[user.Reader.task]]\nmetod = \"GET\"\npath = \"/\"\n", 3, 1, "(did you mean `method`?)"),
+    ("[user.Reader]\nwait_time = { constnt = 3 }\n[[user.Reader.task]]\npath = \"/\"\n", 2, 15, "(did you mean `constant`?)"),
     ("[user.Reader]\nwait_time = { between = [10, 5] }\n[[user.Reader.task]]\npath = \"/\"\n", 2, 13, "0 <= MIN <= MAX"),
     ("[user.Reader]\nwait_time = { sometimes = 3 }\n[[user.Reader.task]]\npath = \"/\"\n", 2, 15, "between"),
     ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\nheaders = { Authorization = \"Token {{ tokn }}\" }\n", 4, 29, "unknown variable `tokn`"),

@@ -37,6 +37,9 @@ pub struct Defaults {
     pub exit_code_on_error: Option<i32>,
     pub loglevel: Option<String>,
     pub headless: Option<bool>,
+    pub autostart: Option<bool>,
+    pub web_host: Option<String>,
+    pub web_port: Option<u16>,
 }
 
 /// One kind of simulated user, like a Locust `HttpUser` subclass.

@@ -47,7 +47,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
     let parser = Parser { path, text };
     let file: FileDef = toml::from_str(text).map_err(|error| {
         let span = error.span().unwrap_or(0..0);
-        parser.error(span, error.message().trim_end().to_owned())
+        parser.error(span, with_spelling_hint(error.message().trim_end()))
     })?;
     parser.scenario(file)
 }
@@ -139,6 +139,9 @@ impl Parser<'_> {
             exit_code_on_error: raw.exit_code_on_error,
             loglevel,
             headless: raw.headless,
+            autostart: raw.autostart,
+            web_host: raw.web_host,
+            web_port: raw.web_port,
         })
     }
 
@@ -865,6 +868,47 @@ fn collect_group_captures(group: &GroupDef, variables: &mut BTreeSet<String>) {
     for nested in &group.group {
         collect_group_captures(nested.get_ref(), variables);
     }
+}
+
+/// Adds "did you mean" to an unknown key or variant message when one expected name is a small
+/// typo away, for example `metod` for `method`.
+fn with_spelling_hint(message: &str) -> String {
+    let unknown = ["unknown field `", "unknown variant `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .and_then(|rest| rest.split('`').next());
+    let (Some(unknown), Some((_, expected))) = (unknown, message.split_once("expected")) else {
+        return message.to_owned();
+    };
+    let closest = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|candidate| (edit_distance(unknown, candidate), candidate))
+        .min();
+    match closest {
+        Some((distance, candidate)) if distance <= 2 && distance < unknown.len() => {
+            format!("{message} (did you mean `{candidate}`?)")
+        }
+        _ => message.to_owned(),
+    }
+}
+
+/// Returns the Levenshtein distance between two short names.
+fn edit_distance(left: &str, right: &str) -> usize {
+    let right: Vec<char> = right.chars().collect();
+    let mut previous: Vec<usize> = (0..=right.len()).collect();
+    for (row, left_char) in left.chars().enumerate() {
+        let mut current = vec![row + 1];
+        for (column, right_char) in right.iter().enumerate() {
+            let substitution = previous[column] + usize::from(left_char != *right_char);
+            let deletion = previous[column + 1] + 1;
+            let insertion = current[column] + 1;
+            current.push(substitution.min(deletion).min(insertion));
+        }
+        previous = current;
+    }
+    previous[right.len()]
 }
 
 fn toml_to_json(value: toml::Value) -> serde_json::Value {

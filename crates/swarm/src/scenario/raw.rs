@@ -34,6 +34,9 @@ pub struct DefaultsDef {
     pub exit_code_on_error: Option<i32>,
     pub loglevel: Option<Spanned<String>>,
     pub headless: Option<bool>,
+    pub autostart: Option<bool>,
+    pub web_host: Option<String>,
+    pub web_port: Option<u16>,
 }
 
 /// A time span: a number of seconds, or a string such as `1h20m`.
