@@ -449,3 +449,50 @@ name = "/code/[code]"
     // The user's start takes row A, then every task run takes the next row.
     assert_eq!(&paths[..4], ["/code/B", "/code/C", "/code/A", "/code/B"]);
 }
+
+#[tokio::test]
+async fn unresolvable_host_is_a_failure() {
+    // A label longer than the 63 bytes DNS allows fails inside the local resolver, so the test
+    // sends no query off this machine.
+    let name = format!("{}.invalid", "a".repeat(70));
+    let source = one_task("path = \"/\"");
+    let (_, snapshot) = run_scenario(&source, &format!("http://{name}"), 1, SHORT).await;
+
+    let entry = summary(&snapshot, "GET", "/");
+    assert!(entry.num_requests > 0);
+    assert_eq!(entry.num_failures, entry.num_requests);
+    let messages = failures(&snapshot);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with(&format!("GET /: DNS lookup failed for {name}: ")),
+        "{messages:?}"
+    );
+}
+
+#[tokio::test]
+async fn invalid_header_value_fails_without_echoing_it() {
+    let server = start_test_server().await;
+    // The echoed body has a line break, which the captured variable carries into a header.
+    let source = r#"
+[user.Tester]
+wait_time = { constant = 0.1 }
+[[user.Tester.task]]
+steps = [
+  { method = "POST", path = "/echo", body = "secret\nvalue", capture = { echoed = { regex = "(?s)(.*)" } } },
+  { path = "/with-header", headers = { X-Echoed = "{{ echoed }}" } },
+]
+"#;
+    let (_, snapshot) = run_scenario(source, &server.url, 1, SHORT).await;
+
+    let entry = summary(&snapshot, "GET", "/with-header");
+    assert!(entry.num_requests > 0);
+    assert_eq!(entry.num_failures, entry.num_requests);
+    assert!(server.requests_to("/with-header").is_empty());
+    let messages = failures(&snapshot);
+    assert_eq!(
+        messages,
+        ["GET /with-header: invalid value for header x-echoed: the rendered value has a control \
+          or non-ASCII character, which headers do not allow"]
+    );
+    assert!(!messages[0].contains("secret"));
+}
