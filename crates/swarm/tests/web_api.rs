@@ -572,6 +572,8 @@ async fn exceptions_tasks_and_logs_have_locust_shapes() {
         "{tasks}"
     );
     assert!(tasks["total"]["Visitor"].is_object(), "{tasks}");
+    let workers = app.get_json("/worker-count").await;
+    assert_eq!(workers, serde_json::json!({"worker_count": 0}));
     assert!(logs["master"].is_array(), "{logs}");
     assert!(logs["workers"].is_object(), "{logs}");
 }

@@ -182,6 +182,7 @@ fn build_router<C: SwarmControl>(state: Arc<AppState<C>>, auth: Option<Credentia
         .route("/exceptions/csv", get(routes::exceptions_csv::<C>))
         .route("/tasks", get(routes::tasks::<C>))
         .route("/logs", get(routes::logs::<C>))
+        .route("/worker-count", get(routes::worker_count))
         .route("/runs", get(routes::runs::<C>))
         .fallback(routes::not_found)
         .with_state(state);

@@ -173,6 +173,11 @@ pub async fn logs<C: SwarmControl>(State(app): State<Arc<AppState<C>>>) -> Respo
     Json(json!({"master": app.control.log_lines(), "workers": {}})).into_response()
 }
 
+/// Returns Locust's worker count, which is 0 because swarm runs every user in one process.
+pub async fn worker_count() -> Response {
+    Json(json!({"worker_count": 0})).into_response()
+}
+
 /// Lists the recorded runs for the Runs tab, oldest first.
 pub async fn runs<C: SwarmControl>(State(app): State<Arc<AppState<C>>>) -> Response {
     match app.runs.list().await {
