@@ -7,6 +7,14 @@
 //! cargo build --release -p swarm --example loopback_target
 //! cargo test --release -p swarm --test capacity -- --ignored --nocapture
 //! ```
+//!
+//! On a 2-core virtual machine with other builds running (load average about 13), one run
+//! measured 1,330 requests per second of the 1,333 expected from the schedule, no failures, and
+//! 99 % of the waits ending less than 50 ms late (max 133 ms).
+//!
+//! NOTE: each spawn step of 1,000 users sends 1,000 requests at once, which can open as many
+//! connections. Both processes need a file descriptor limit above that, and swarm does not
+//! raise the soft limit itself.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -128,7 +136,7 @@ path = "/"
     let ratio = total.total_rps / expected_rps;
     assert!(
         (0.9..1.1).contains(&ratio),
-        "{:.0} RPS is {ratio:.2} of the {expected_rps:.0} the schedule asks for",
+        "{:.0} RPS is {ratio:.2} of the {expected_rps:.0} expected from the schedule",
         total.total_rps
     );
 }
