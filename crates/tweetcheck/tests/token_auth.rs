@@ -145,3 +145,24 @@ async fn token_auth_get_is_405_with_allow() {
     assert_eq!(allow, "POST, OPTIONS");
     assert_eq!(body, json!({ "detail": "Method \"GET\" not allowed." }));
 }
+
+#[tokio::test]
+async fn token_auth_burst_gets_one_token() {
+    let app = spawn_app().await;
+
+    let logins = (0..30).map(|_| {
+        app.post("/api-token-auth/")
+            .form(&[("username", ADMIN.0), ("password", ADMIN.1)])
+            .send()
+    });
+    let responses = futures::future::join_all(logins).await;
+
+    let mut tokens = Vec::new();
+    for response in responses {
+        let (status, body) = status_and_json(response.expect("send the login")).await;
+        assert_eq!(status, 200, "{body}");
+        tokens.push(body["token"].as_str().unwrap().to_owned());
+    }
+    tokens.dedup();
+    assert_eq!(tokens.len(), 1, "concurrent logins got different tokens");
+}

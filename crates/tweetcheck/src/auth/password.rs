@@ -35,6 +35,8 @@ pub const UNUSABLE: &str = "!";
 /// in a release build, so a full queue drains within seconds.
 const QUEUED_PER_CPU: usize = 128;
 
+static SHARED: OnceLock<PasswordPool> = OnceLock::new();
+
 /// Runs Argon2 work on the blocking thread pool, at most `concurrency` computations at once.
 /// Work waiting for a turn counts against `max_queued`, and work beyond it fails with
 /// [`HashError::Overloaded`] at once, so that memory stays bounded whatever the request rate.
@@ -56,14 +58,19 @@ impl PasswordPool {
         }
     }
 
-    /// Returns the pool that [`hash`] and [`verify`] use: one computation per CPU, because
-    /// every server in the process shares the CPUs.
+    /// Returns the pool that [`hash`] and [`verify`] use: by default one computation per CPU,
+    /// because every server in the process shares the CPUs.
     pub fn shared() -> &'static PasswordPool {
-        static SHARED: OnceLock<PasswordPool> = OnceLock::new();
         SHARED.get_or_init(|| {
             let cpus = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
             PasswordPool::new(cpus, cpus.get() * QUEUED_PER_CPU)
         })
+    }
+
+    /// Replaces the default [shared pool](PasswordPool::shared) with `pool`, for programs and
+    /// tests that need other limits. Returns `pool` back if the shared pool is already in use.
+    pub fn set_shared(pool: PasswordPool) -> Result<(), PasswordPool> {
+        SHARED.set(pool)
     }
 
     /// Runs `work` on the blocking thread pool once a computation slot is free.
