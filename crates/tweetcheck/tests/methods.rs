@@ -1,5 +1,5 @@
-//! Methods on every route: OPTIONS metadata, 405 with `Allow`, HEAD, and the redirect of a
-//! path without its trailing slash for each method.
+//! Every route's responses to methods and content types: OPTIONS metadata, 405 with `Allow`,
+//! HEAD, 406, 415, malformed JSON, and the redirect of a path without its trailing slash.
 
 mod common;
 
@@ -291,4 +291,73 @@ async fn missing_slash_keeps_every_unsafe_method() {
         tweet["body"], "x",
         "the redirects must not change the tweet"
     );
+}
+
+#[tokio::test]
+async fn unacceptable_accept_is_406_everywhere() {
+    let (app, token) = app_with_objects().await;
+
+    for route in routes() {
+        let response = with_token(app.request(Method::OPTIONS, route.path), &token)
+            .header("Accept", "text/plain")
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = status_and_json(response).await;
+
+        assert_eq!(status, 406, "{}", route.path);
+        assert_eq!(
+            body,
+            json!({"detail": "Could not satisfy the request Accept header."}),
+            "{}",
+            route.path
+        );
+    }
+}
+
+/// Returns the method that writes to `route`, if it has one.
+fn write_method(route: &Route) -> Option<Method> {
+    [Method::POST, Method::PUT]
+        .into_iter()
+        .find(|method| route.allow.contains(method.as_str()))
+}
+
+#[tokio::test]
+async fn bad_bodies_are_client_errors_on_every_write() {
+    let (app, token) = app_with_objects().await;
+
+    for route in routes() {
+        let Some(method) = write_method(&route) else {
+            continue;
+        };
+        let plain = with_token(app.request(method.clone(), route.path), &token)
+            .header("Content-Type", "text/plain")
+            .body("handle=1")
+            .send()
+            .await
+            .unwrap();
+        let (plain_status, plain_body) = status_and_json(plain).await;
+        let malformed = with_token(app.request(method.clone(), route.path), &token)
+            .header("Content-Type", "application/json")
+            .body("{\"body\": ")
+            .send()
+            .await
+            .unwrap();
+        let (malformed_status, malformed_body) = status_and_json(malformed).await;
+
+        assert_eq!(plain_status, 415, "{method} {}: {plain_body}", route.path);
+        assert_eq!(
+            plain_body,
+            json!({"detail": "Unsupported media type \"text/plain\" in request."}),
+            "{method} {}",
+            route.path
+        );
+        assert_eq!(malformed_status, 400, "{method} {}", route.path);
+        let detail = malformed_body["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.starts_with("JSON parse error - "),
+            "{method} {}: {malformed_body}",
+            route.path
+        );
+    }
 }
