@@ -7,11 +7,11 @@
 //! login then takes seconds and memory grows by 19 MiB per login in flight.
 
 use std::num::NonZeroUsize;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::Semaphore;
 
 /// Errors from hashing or verifying a password.
@@ -45,6 +45,23 @@ pub struct PasswordPool {
     running: Arc<Semaphore>,
     admitted: Arc<Semaphore>,
     max_queued: usize,
+    memory: WorkingMemory,
+}
+
+/// Argon2 working memory (19 MiB with the default parameters) kept between verifications, so
+/// that the pool keeps at most one per running computation instead of allocating one per login.
+#[derive(Clone, Debug, Default)]
+struct WorkingMemory(Arc<Mutex<Vec<Vec<Block>>>>);
+
+impl WorkingMemory {
+    /// Runs `work` with a free set of blocks, or a new empty one, and keeps it afterwards.
+    fn with<T>(&self, work: impl FnOnce(&mut Vec<Block>) -> T) -> T {
+        let free = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut blocks = free().pop().unwrap_or_default();
+        let result = work(&mut blocks);
+        free().push(blocks);
+        result
+    }
 }
 
 impl PasswordPool {
@@ -55,6 +72,7 @@ impl PasswordPool {
             running: Arc::new(Semaphore::new(concurrency.get())),
             admitted: Arc::new(Semaphore::new(concurrency.get() + max_queued)),
             max_queued,
+            memory: WorkingMemory::default(),
         }
     }
 
@@ -111,12 +129,15 @@ impl PasswordPool {
         password: String,
         stored: Option<String>,
     ) -> Result<bool, HashError> {
-        self.run(move || match stored {
-            Some(stored) => verify_blocking(&password, &stored),
-            None => {
-                verify_blocking(&password, dummy_hash());
-                false
-            }
+        let memory = self.memory.clone();
+        self.run(move || {
+            memory.with(|blocks| match stored {
+                Some(stored) => verify_blocking(&password, &stored, blocks),
+                None => {
+                    verify_blocking(&password, dummy_hash(), blocks);
+                    false
+                }
+            })
         })
         .await
     }
@@ -138,7 +159,7 @@ fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error>
     Ok(hash.to_string())
 }
 
-fn verify_blocking(password: &str, stored: &str) -> bool {
+fn verify_blocking(password: &str, stored: &str, blocks: &mut Vec<Block>) -> bool {
     // Users created by an approver or an invitation have no usable password until they set one.
     if stored == UNUSABLE {
         return false;
@@ -147,9 +168,45 @@ fn verify_blocking(password: &str, stored: &str) -> bool {
         tracing::error!("a stored password hash is not a valid PHC string");
         return false;
     };
-    Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok()
+    matches_hash(password.as_bytes(), &parsed, blocks).unwrap_or_else(|error| {
+        tracing::error!(%error, "failed to verify a password against its stored hash");
+        false
+    })
+}
+
+/// Computes the hash of `password` with the algorithm, version, parameters and salt of `stored`
+/// in `blocks`, growing them if the parameters need more, and compares it with `stored`'s.
+/// This is what `PasswordVerifier::verify_password` does, without allocating the memory.
+fn matches_hash(
+    password: &[u8],
+    stored: &PasswordHash,
+    blocks: &mut Vec<Block>,
+) -> Result<bool, argon2::password_hash::Error> {
+    let (Some(salt), Some(expected)) = (stored.salt, stored.hash) else {
+        return Err(argon2::password_hash::Error::PhcStringField);
+    };
+    let algorithm = Algorithm::try_from(stored.algorithm)?;
+    let version = match stored.version {
+        Some(number) => Version::try_from(number)?,
+        None => Version::default(),
+    };
+    let params = Params::try_from(stored)?;
+    let mut salt_bytes = [0u8; 64];
+    let salt = salt.decode_b64(&mut salt_bytes)?;
+
+    let needed = params.block_count();
+    if blocks.len() < needed {
+        blocks.resize(needed, Block::new());
+    }
+    let mut computed = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password,
+        salt,
+        &mut computed,
+        &mut blocks[..needed],
+    )?;
+    // `Output` compares in constant time, so the comparison leaks nothing about the hash.
+    Ok(Output::new(&computed)? == expected)
 }
 
 fn dummy_hash() -> &'static str {
@@ -174,6 +231,23 @@ mod tests {
             .await
             .unwrap());
         assert!(!verify("other".to_owned(), Some(stored)).await.unwrap());
+    }
+
+    #[test]
+    fn verify_reads_parameters_from_the_stored_hash() {
+        let params = Params::new(64, 1, 2, Some(16)).unwrap();
+        let argon2 = Argon2::new(Algorithm::Argon2i, Version::V0x10, params);
+        let salt = SaltString::generate(&mut OsRng);
+        let stored = argon2.hash_password(b"secret", &salt).unwrap().to_string();
+        let mut blocks = Vec::new();
+
+        assert!(verify_blocking("secret", &stored, &mut blocks));
+        assert!(!verify_blocking("other", &stored, &mut blocks));
+        assert!(!verify_blocking(
+            "secret",
+            "$argon2id$v=19$m=64,t=1,p=1$bad",
+            &mut blocks
+        ));
     }
 
     #[tokio::test]
