@@ -24,6 +24,12 @@ const MAX_SLEEP: Duration = Duration::from_secs(30);
 /// How long to wait before retrying after a database error.
 const RETRY_AFTER_ERROR: Duration = Duration::from_secs(1);
 
+/// The SQL condition for "`eta` is at or before the bound time", which takes the time twice.
+/// The text comparison lets the `(status, eta)` index narrow the rows. `julianday` then compares
+/// the times as numbers, so a stored `eta` whose text sorts out of time order (a five-digit year
+/// such as `+10000-01-01`, which `julianday` turns into NULL) is never due early.
+const ETA_PASSED: &str = "eta <= ? AND julianday(eta) <= julianday(?)";
+
 /// Spawns the scheduler. It stops when `stop` becomes `true`.
 pub fn spawn(state: AppState, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -69,12 +75,14 @@ async fn run_due(state: &AppState) -> sqlx::Result<Option<DateTime<Utc>>> {
         .await?;
     let scheduler_id = scheduler.map(|(id,)| id);
 
-    let due: Vec<(i64,)> =
-        sqlx::query_as("SELECT id FROM tweets WHERE status = ? AND eta <= ? ORDER BY eta, id")
-            .bind(TweetStatus::Scheduled.code())
-            .bind(&now)
-            .fetch_all(&mut *transaction)
-            .await?;
+    let due: Vec<(i64,)> = sqlx::query_as(&format!(
+        "SELECT id FROM tweets WHERE status = ? AND {ETA_PASSED} ORDER BY eta, id"
+    ))
+    .bind(TweetStatus::Scheduled.code())
+    .bind(&now)
+    .bind(&now)
+    .fetch_all(&mut *transaction)
+    .await?;
     for (id,) in &due {
         let Some(row) = tweets::get_any(&mut transaction, *id).await? else {
             continue;
@@ -98,19 +106,25 @@ async fn run_due(state: &AppState) -> sqlx::Result<Option<DateTime<Utc>>> {
         actions::record(&mut transaction, &action, &now).await?;
     }
 
-    let cleared = sqlx::query("UPDATE tweets SET eta = NULL WHERE status = ? AND eta <= ?")
-        .bind(TweetStatus::Pending.code())
-        .bind(&now)
-        .execute(&mut *transaction)
-        .await?
-        .rows_affected();
+    let cleared = sqlx::query(&format!(
+        "UPDATE tweets SET eta = NULL WHERE status = ? AND {ETA_PASSED}"
+    ))
+    .bind(TweetStatus::Pending.code())
+    .bind(&now)
+    .bind(&now)
+    .execute(&mut *transaction)
+    .await?
+    .rows_affected();
 
-    let (next,): (Option<String>,) =
-        sqlx::query_as("SELECT MIN(eta) FROM tweets WHERE status IN (?, ?)")
-            .bind(TweetStatus::Scheduled.code())
-            .bind(TweetStatus::Pending.code())
-            .fetch_one(&mut *transaction)
-            .await?;
+    // Without the `julianday` check, an `eta` that is not a valid time would be the minimum
+    // whenever its text sorts first, and hide the real next `eta`.
+    let (next,): (Option<String>,) = sqlx::query_as(
+        "SELECT MIN(eta) FROM tweets WHERE status IN (?, ?) AND julianday(eta) IS NOT NULL",
+    )
+    .bind(TweetStatus::Scheduled.code())
+    .bind(TweetStatus::Pending.code())
+    .fetch_one(&mut *transaction)
+    .await?;
     transaction.commit().await?;
 
     if !due.is_empty() {

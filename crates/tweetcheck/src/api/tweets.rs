@@ -178,8 +178,8 @@ async fn parse_input(
         Some(Value::Null) => input.eta = Some(None),
         Some(Value::String(text)) if text.trim().is_empty() => input.eta = Some(None),
         Some(Value::String(text)) => match eta::parse(text) {
-            Some(at) => input.eta = Some(Some(time::format(at))),
-            None => errors.add("eta", eta::FORMAT_ERROR),
+            Ok(at) => input.eta = Some(Some(time::format(at))),
+            Err(error) => errors.add("eta", error.message()),
         },
         Some(_) => errors.add("eta", eta::FORMAT_ERROR),
     }

@@ -1,23 +1,64 @@
 //! Parsing a tweet's `eta`, the time it should be posted at.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 /// The error message for an `eta` in no accepted format, as Django REST Framework words it.
 pub const FORMAT_ERROR: &str = "Datetime has wrong format. Use one of these formats instead: \
     YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z], MM/DD/YYYY hh:mm [AM|PM].";
 
+/// The error message for an `eta` whose UTC time falls outside years 1 to 9999, as Django REST
+/// Framework words it.
+pub const RANGE_ERROR: &str = "Datetime value out of range.";
+
+/// The years an `eta` may have, before and after conversion to UTC. Python's `datetime`, which
+/// the original stored etas in, has the same range.
+const YEARS: RangeInclusive<i32> = 1..=9999;
+
+/// The reason an `eta` was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EtaError {
+    /// The text is in no accepted format, or its own date is outside years 1 to 9999.
+    Format,
+    /// The time is valid, but converting its offset to UTC leaves years 1 to 9999.
+    OutOfRange,
+}
+
+impl EtaError {
+    /// Returns the field error message for the API.
+    pub fn message(self) -> &'static str {
+        match self {
+            EtaError::Format => FORMAT_ERROR,
+            EtaError::OutOfRange => RANGE_ERROR,
+        }
+    }
+}
+
 /// Parses an `eta` in ISO 8601 (`2030-01-01T12:00`, optional seconds, up to 6 fractional
 /// digits, and `Z` or an offset) or US style (`01/01/2030 12:00 PM`).
 ///
+/// The result is always in years 1 to 9999, so its stored text (four-digit year first) sorts
+/// in time order.
+///
 /// NOTE: a time without an offset is taken as UTC. The original used its server's time zone.
-pub fn parse(text: &str) -> Option<DateTime<Utc>> {
+pub fn parse(text: &str) -> Result<DateTime<Utc>, EtaError> {
     let text = text.trim();
-    parse_iso(text).or_else(|| parse_us(text))
+    let at = parse_iso(text)
+        .or_else(|| parse_us(text))
+        .ok_or(EtaError::Format)?;
+    if !YEARS.contains(&at.year()) {
+        return Err(EtaError::OutOfRange);
+    }
+    Ok(at)
 }
 
 fn parse_iso(text: &str) -> Option<DateTime<Utc>> {
     let (date, rest) = text.split_at_checked(10)?;
     let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    if !YEARS.contains(&date.year()) {
+        return None;
+    }
     let rest = rest.strip_prefix(['T', 't', ' '])?;
 
     let (time, offset) = split_offset(rest)?;
@@ -105,6 +146,9 @@ fn parse_us(text: &str) -> Option<DateTime<Utc>> {
         "%m/%d/%Y %H:%M"
     };
     let local = NaiveDateTime::parse_from_str(text, format).ok()?;
+    if !YEARS.contains(&local.year()) {
+        return None;
+    }
     Some(Utc.from_utc_datetime(&local))
 }
 
@@ -130,7 +174,7 @@ mod tests {
         ];
 
         for (input, expected) in cases {
-            assert_eq!(parse(input), Some(utc(expected)), "input {input:?}");
+            assert_eq!(parse(input), Ok(utc(expected)), "input {input:?}");
         }
     }
 
@@ -138,9 +182,9 @@ mod tests {
     fn parse_accepts_us_format() {
         assert_eq!(
             parse("01/02/2030 01:30 PM"),
-            Some(utc("2030-01-02T13:30:00Z"))
+            Ok(utc("2030-01-02T13:30:00Z"))
         );
-        assert_eq!(parse("01/02/2030 13:30"), Some(utc("2030-01-02T13:30:00Z")));
+        assert_eq!(parse("01/02/2030 13:30"), Ok(utc("2030-01-02T13:30:00Z")));
     }
 
     #[test]
@@ -156,8 +200,31 @@ mod tests {
             "a€",
             "01/02/2030 01:30 P€",
         ] {
-            assert_eq!(parse(input), None, "input {input:?}");
+            assert_eq!(parse(input), Err(EtaError::Format), "input {input:?}");
         }
+    }
+
+    #[test]
+    fn parse_rejects_years_outside_1_to_9999() {
+        let cases = [
+            ("0000-01-01T00:00", EtaError::Format),
+            ("01/01/0000 00:00", EtaError::Format),
+            ("9999-12-31T23:59-23:59", EtaError::OutOfRange),
+            ("0001-01-01T00:00+00:01", EtaError::OutOfRange),
+        ];
+
+        for (input, expected) in cases {
+            assert_eq!(parse(input), Err(expected), "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn parse_accepts_the_ends_of_the_range() {
+        assert_eq!(parse("0001-01-01T00:00Z"), Ok(utc("0001-01-01T00:00:00Z")));
+        assert_eq!(
+            parse("9999-12-31T23:59:59.999999Z"),
+            Ok(utc("9999-12-31T23:59:59.999999Z"))
+        );
     }
 
     proptest::proptest! {
@@ -165,7 +232,7 @@ mod tests {
         #[test]
         fn parse_never_panics(text in "\\PC{0,40}") {
             let parsed = parse(&text);
-            proptest::prop_assert!(parsed.is_none() || !text.trim().is_empty());
+            proptest::prop_assert!(parsed.is_err() || !text.trim().is_empty());
         }
     }
 }
