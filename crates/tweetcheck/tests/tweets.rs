@@ -124,6 +124,29 @@ async fn create_multipart_returns_tweet() {
 }
 
 #[tokio::test]
+async fn body_length_counts_combined_accents_once() {
+    let app = spawn_app().await;
+    let token = app.token(ADMIN).await;
+    // "e" followed by U+0301 COMBINING ACUTE ACCENT shows as one "é" but is two code points.
+    let visible_100 = "e\u{301}".repeat(100);
+    let visible_141 = "e\u{301}".repeat(141);
+
+    let (status, created) =
+        post_form(&app, &token, &[("handle", "1"), ("body", &visible_100)]).await;
+    let (too_long_status, too_long) =
+        post_form(&app, &token, &[("handle", "1"), ("body", &visible_141)]).await;
+
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["body"], visible_100.as_str());
+    assert_eq!(too_long_status, 400);
+    // The 250-character column limit counts code points as sent, as Django's `max_length` did.
+    assert_eq!(
+        too_long,
+        json!({"body": ["Tweet body is too long", "Ensure this field has no more than 250 characters."]})
+    );
+}
+
+#[tokio::test]
 async fn create_rejects_invalid_fields() {
     let app = spawn_app().await;
     let token = app.token(ADMIN).await;

@@ -1,8 +1,10 @@
 //! The rules a tweet's body must follow.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 /// The maximum number of characters the database column accepts.
 pub const MAX_CHARACTERS: usize = 250;
@@ -30,14 +32,23 @@ pub fn validate(body: &str) -> Vec<String> {
     messages
 }
 
-/// Counts `body` as Twitter did: characters, except that a URL longer than the shortened
-/// length (22 for `http://`, 23 for `https://`) counts as that length.
+/// Counts `body` as Twitter did in 2014: the code points of its NFC normalization, so `e`
+/// followed by a combining accent counts as the one character `é`. A URL longer than the
+/// shortened length (22 for `http://`, 23 for `https://`) counts as that length.
+///
+/// Source: "Counting Characters", dev.twitter.com/docs/counting-characters, as archived on
+/// 2014-07-14 (web.archive.org).
 pub fn tweet_length(body: &str) -> usize {
     static URL: OnceLock<Regex> = OnceLock::new();
     let url = URL.get_or_init(|| Regex::new(r"(?i)\bhttps?://\S+").expect("a valid URL regex"));
 
+    let body: Cow<str> = if is_nfc(body) {
+        Cow::Borrowed(body)
+    } else {
+        Cow::Owned(body.nfc().collect())
+    };
     let mut length = body.chars().count();
-    for found in url.find_iter(body) {
+    for found in url.find_iter(&body) {
         let text = found.as_str();
         let characters = text.chars().count();
         let shortened = if text[..5].eq_ignore_ascii_case("https") {
@@ -60,6 +71,15 @@ mod tests {
     fn tweet_length_counts_plain_characters() {
         assert_eq!(tweet_length("héllo"), 5);
         assert_eq!(tweet_length(&"x".repeat(141)), 141);
+    }
+
+    #[test]
+    fn tweet_length_counts_nfc_code_points() {
+        let decomposed = "e\u{301}".repeat(100);
+
+        assert_eq!(tweet_length(&decomposed), 100);
+        assert_eq!(tweet_length("caf\u{e9}"), 4);
+        assert_eq!(tweet_length("cafe\u{301}"), 4);
     }
 
     #[test]
