@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Parser;
 
 use crate::scenario::Defaults;
-use crate::timespan::parse_timespan;
+use crate::timespan::{is_valid_spawn_rate, parse_timespan, SPAWN_RATE_RULE};
 
 /// The web UI listens on loopback unless `--web-host` sets another address, so a load test
 /// cannot be started from another machine by accident.
@@ -158,9 +158,9 @@ impl Cli {
     /// Merges the options with the swarmfile's `[swarm]` table.
     pub fn settings(&self, defaults: &Defaults) -> Result<Settings, String> {
         let spawn_rate = self.spawn_rate.or(defaults.spawn_rate).unwrap_or(1.0);
-        if !(spawn_rate > 0.0 && spawn_rate.is_finite()) {
+        if !is_valid_spawn_rate(spawn_rate) {
             return Err(format!(
-                "invalid spawn rate {spawn_rate}: expected users per second above 0"
+                "invalid spawn rate {spawn_rate:?}: {SPAWN_RATE_RULE}"
             ));
         }
         let csv = self.csv.clone().or_else(|| defaults.csv.clone());
@@ -290,6 +290,13 @@ mod tests {
         let cli = Cli::parse_from(["swarm", "--csv-full-history"]);
         let error = cli.settings(&Defaults::default()).unwrap_err();
         assert!(error.contains("--csv"), "{error}");
+    }
+
+    #[test]
+    fn tiny_spawn_rate_is_rejected() {
+        let cli = Cli::parse_from(["swarm", "-r", "1e-300"]);
+        let error = cli.settings(&Defaults::default()).unwrap_err();
+        assert!(error.contains("invalid spawn rate 1e-300"), "{error}");
     }
 
     #[test]

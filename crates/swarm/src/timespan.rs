@@ -2,6 +2,29 @@
 
 use std::time::Duration;
 
+/// Maximum duration, in seconds, that an option or swarmfile value may set: 100 years. It is
+/// far above any load test and keeps `Instant::now() + duration` from overflowing.
+pub const MAX_SECONDS: f64 = 100.0 * 365.0 * 24.0 * 3600.0;
+
+/// Converts seconds to a `Duration`, or returns `None` unless they are finite, 0 or more and
+/// at most [`MAX_SECONDS`].
+pub fn duration_from_seconds(seconds: f64) -> Option<Duration> {
+    if !(0.0..=MAX_SECONDS).contains(&seconds) {
+        return None;
+    }
+    Duration::try_from_secs_f64(seconds).ok()
+}
+
+/// Returns whether `rate` users per second is a usable spawn rate: finite and above 0, with a
+/// pause of `1 / rate` seconds between two users of at most [`MAX_SECONDS`].
+pub fn is_valid_spawn_rate(rate: f64) -> bool {
+    rate > 0.0 && rate.is_finite() && duration_from_seconds(1.0 / rate).is_some()
+}
+
+/// What a spawn rate must be, for error messages.
+pub const SPAWN_RATE_RULE: &str =
+    "expected users per second above 0, such as 2.5, with at most 100 years between two users";
+
 /// Parses a time span; the error names the value and the accepted forms.
 pub fn parse_timespan(text: &str) -> Result<Duration, String> {
     let invalid = || {
@@ -50,6 +73,27 @@ pub fn parse_timespan(text: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duration_from_seconds_rejects_extremes() {
+        assert_eq!(
+            duration_from_seconds(1.5),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(duration_from_seconds(0.0), Some(Duration::ZERO));
+        for seconds in [-1.0, 1e300, f64::INFINITY, f64::NAN, MAX_SECONDS * 2.0] {
+            assert_eq!(duration_from_seconds(seconds), None, "{seconds}");
+        }
+    }
+
+    #[test]
+    fn spawn_rate_needs_a_bounded_pause() {
+        assert!(is_valid_spawn_rate(0.5));
+        assert!(is_valid_spawn_rate(1e6));
+        for rate in [0.0, -1.0, 1e-300, f64::NAN, f64::INFINITY] {
+            assert!(!is_valid_spawn_rate(rate), "{rate}");
+        }
+    }
 
     #[test]
     fn accepts_locust_forms() {

@@ -64,6 +64,28 @@ async fn bad_option_exits_2() {
 }
 
 #[tokio::test]
+async fn tiny_spawn_rate_exits_2() {
+    let file = swarmfile(SIMPLE);
+    let path = file.path.to_str().unwrap();
+    for extra in [
+        &["--check"][..],
+        &["--headless", "-t", "3s", "-H", "http://127.0.0.1:9"],
+    ] {
+        let mut args = vec!["-f", path, "-u", "2", "-r", "1e-300"];
+        args.extend_from_slice(extra);
+        let output = run_swarm(&args).await;
+
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(
+            stderr.contains("invalid spawn rate 1e-300"),
+            "{extra:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{extra:?}: {stderr}");
+    }
+}
+
+#[tokio::test]
 async fn list_prints_classes_and_tasks() {
     let file = swarmfile(SIMPLE);
     let output = run_swarm(&["--list", "-f", file.path.to_str().unwrap(), "-E", "write"]).await;

@@ -32,6 +32,16 @@ const CASES: &[(&str, usize, usize, &str)] = &[
     ("[user.Reader]\n[[user.Reader.on_start]]\npath = \"/login\"\nweight = 3\n", 4, 10, "`weight` is not allowed in on_start"),
     ("[user.Reader]\nfixed_count = 0\nweight = 0\n[[user.Reader.task]]\npath = \"/\"\n", 1, 1, "never runs"),
     ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\ncheck = { json = { \"status\" = 1 } }\n", 4, 31, "invalid JSON pointer `status`"),
+    ("[swarm]\nspawn_rate = 1e-300\n[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\n", 2, 14, "invalid spawn_rate 1e-300"),
+    ("[user.Reader]\ntimeout = 1e300\n[[user.Reader.task]]\npath = \"/\"\n", 2, 11, "invalid timeout"),
+    ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\ntimeout = -1.0\n", 4, 11, "invalid timeout"),
+    ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\ncheck = { max_response_time = 1e300 }\n", 4, 31, "invalid max_response_time"),
+    ("[user.Reader]\nwait_time = { constant = 1e300 }\n[[user.Reader.task]]\npath = \"/\"\n", 2, 13, "invalid wait_time 1e300"),
+    ("[user.Reader]\nwait_time = { constant_pacing = nan }\n[[user.Reader.task]]\npath = \"/\"\n", 2, 13, "invalid wait_time NaN"),
+    ("[user.Reader]\nwait_time = { between = [1, inf] }\n[[user.Reader.task]]\npath = \"/\"\n", 2, 13, "invalid wait_time between"),
+    ("[user.Reader]\nwait_time = { constant_throughput = 1e-300 }\n[[user.Reader.task]]\npath = \"/\"\n", 2, 13, "invalid wait_time constant_throughput"),
+    ("[user.Reader]\nheaders = { \"X-A\" = \"a\\nb\" }\n[[user.Reader.task]]\npath = \"/\"\n", 2, 21, "invalid value \"a\\nb\" for header `X-A`"),
+    ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\nheaders = { \"X-B\" = \"\\u0000\" }\n", 4, 21, "for header `X-B`"),
 ];
 
 #[test]

@@ -3,10 +3,12 @@
 //! both clients of `Runner`.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
+use futures::FutureExt as _;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -18,7 +20,8 @@ use super::lag::{LagSummary, ScheduleLag, BEHIND_SCHEDULE};
 use super::user::{run_user, StatsMessage, StopMode, UserEnv};
 use crate::scenario::{Scenario, TaskKind, TaskSet};
 use crate::stats::history::HISTORY_INTERVAL_SECONDS;
-use crate::stats::{unix_now, HistoryPoint, RequestStats, StatsHistory, StatsSnapshot};
+use crate::stats::{unix_now, HistoryPoint, RequestStats, Sample, StatsHistory, StatsSnapshot};
+use crate::timespan::is_valid_spawn_rate;
 
 /// Log lines kept for the web UI, as in Locust.
 const LOG_LINES_KEPT: usize = 500;
@@ -182,7 +185,7 @@ impl Runner {
     /// the statistics of the previous test.
     pub async fn start(&self, request: StartRequest) -> Result<(), StartError> {
         let shared = &self.shared;
-        if !(request.spawn_rate > 0.0 && request.spawn_rate.is_finite()) {
+        if !is_valid_spawn_rate(request.spawn_rate) {
             return Err(StartError::InvalidSpawnRate(request.spawn_rate));
         }
         let mut control = shared.control.lock().await;
@@ -721,9 +724,41 @@ fn spawn_users(control: &mut Control, order: &[usize], count: usize) {
         let index = control.next_index;
         control.next_index += 1;
         let (stop, receiver) = watch::channel(StopMode::Run);
-        let task = tokio::spawn(run_user(env, index, receiver));
+        let task = tokio::spawn(run_user_reporting_panics(env, index, receiver));
         control.users.push(UserHandle { class, stop, task });
     }
+}
+
+/// Runs one user and turns a panic into a logged error and a failure in the statistics, so
+/// the run fails visibly instead of going on with one user fewer.
+async fn run_user_reporting_panics(
+    env: Arc<UserEnv>,
+    index: usize,
+    stop: watch::Receiver<StopMode>,
+) {
+    let result = AssertUnwindSafe(run_user(env.clone(), index, stop))
+        .catch_unwind()
+        .await;
+    let Err(panic) = result else {
+        return;
+    };
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".to_owned());
+    tracing::error!(
+        "User {index} of class {} stopped after a panic: {message}",
+        env.class.name
+    );
+    env.record(Sample {
+        method: Arc::from("USER"),
+        name: Arc::from(env.class.name.as_str()),
+        at: unix_now(),
+        response_time_us: 0,
+        content_length: 0,
+        error: Some(format!("user stopped after a panic: {message}")),
+    });
 }
 
 fn finish_ramp(shared: &Shared) {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::{HeaderName, Method};
+use http::{HeaderName, HeaderValue, Method};
 use regex::Regex;
 use toml::Spanned;
 
@@ -14,7 +14,9 @@ use super::data::parse_csv;
 use super::model::*;
 use super::raw::*;
 use super::template::{is_identifier, Template};
-use crate::timespan::parse_timespan;
+use crate::timespan::{
+    duration_from_seconds, is_valid_spawn_rate, parse_timespan, MAX_SECONDS, SPAWN_RATE_RULE,
+};
 
 /// A swarmfile that could not be read or is invalid.
 #[derive(Debug, thiserror::Error)]
@@ -105,13 +107,10 @@ impl Parser<'_> {
     fn defaults(&self, raw: DefaultsDef) -> Result<Defaults> {
         let host = raw.host.map(|host| self.host(host)).transpose()?;
         let spawn_rate = match raw.spawn_rate {
-            Some(rate) if *rate.get_ref() <= 0.0 || !rate.get_ref().is_finite() => {
+            Some(rate) if !is_valid_spawn_rate(*rate.get_ref()) => {
                 return Err(self.error(
                     rate.span(),
-                    format!(
-                        "invalid spawn_rate {}: expected a number of users per second above 0",
-                        rate.get_ref()
-                    ),
+                    format!("invalid spawn_rate {:?}: {SPAWN_RATE_RULE}", rate.get_ref()),
                 ))
             }
             other => other.map(Spanned::into_inner),
@@ -312,38 +311,41 @@ impl Parser<'_> {
 
     fn timeout(&self, timeout: Spanned<f64>) -> Result<Duration> {
         let seconds = *timeout.get_ref();
-        if !(seconds > 0.0 && seconds.is_finite()) {
-            return Err(self.error(
+        match duration_from_seconds(seconds) {
+            Some(duration) if seconds > 0.0 => Ok(duration),
+            _ => Err(self.error(
                 timeout.span(),
-                format!("invalid timeout {seconds}: expected a number of seconds above 0"),
-            ));
+                format!(
+                    "invalid timeout {seconds:?}: expected seconds above 0 and at most {MAX_SECONDS}"
+                ),
+            )),
         }
-        Ok(Duration::from_secs_f64(seconds))
     }
 
     fn wait_time(&self, wait: Spanned<WaitTimeDef>) -> Result<WaitTime> {
         let span = wait.span();
         let invalid = |message: String| self.error(span.clone(), message);
-        let non_negative = |value: f64| value >= 0.0 && value.is_finite();
+        let seconds_ok = |value: f64| duration_from_seconds(value).is_some();
         match wait.into_inner() {
-            WaitTimeDef::Between([min, max]) if non_negative(min) && min <= max && max.is_finite() => {
+            WaitTimeDef::Between([min, max]) if seconds_ok(min) && seconds_ok(max) && min <= max => {
                 Ok(WaitTime::Between(min, max))
             }
             WaitTimeDef::Between([min, max]) => Err(invalid(format!(
-                "invalid wait_time between [{min}, {max}]: expected [MIN, MAX] seconds with 0 <= MIN <= MAX"
+                "invalid wait_time between [{min:?}, {max:?}]: expected [MIN, MAX] seconds with 0 <= MIN <= MAX <= {MAX_SECONDS}"
             ))),
-            WaitTimeDef::Constant(seconds) if non_negative(seconds) => Ok(WaitTime::Constant(seconds)),
-            WaitTimeDef::ConstantPacing(seconds) if non_negative(seconds) => {
+            WaitTimeDef::Constant(seconds) if seconds_ok(seconds) => Ok(WaitTime::Constant(seconds)),
+            WaitTimeDef::ConstantPacing(seconds) if seconds_ok(seconds) => {
                 Ok(WaitTime::ConstantPacing(seconds))
             }
-            WaitTimeDef::ConstantThroughput(rate) if rate > 0.0 && rate.is_finite() => {
+            // The user waits up to 1 / rate seconds, the same bound as a spawn rate's pause.
+            WaitTimeDef::ConstantThroughput(rate) if is_valid_spawn_rate(rate) => {
                 Ok(WaitTime::ConstantThroughput(rate))
             }
             WaitTimeDef::ConstantThroughput(rate) => Err(invalid(format!(
-                "invalid wait_time constant_throughput {rate}: expected task runs per second above 0"
+                "invalid wait_time constant_throughput {rate:?}: expected task runs per second above 0, with 1 / rate at most {MAX_SECONDS} seconds"
             ))),
             WaitTimeDef::Constant(seconds) | WaitTimeDef::ConstantPacing(seconds) => Err(invalid(
-                format!("invalid wait_time {seconds}: expected seconds of 0 or more"),
+                format!("invalid wait_time {seconds:?}: expected seconds from 0 to {MAX_SECONDS}"),
             )),
         }
     }
@@ -361,7 +363,20 @@ impl Parser<'_> {
                     format!("invalid header name `{name}`: expected letters, digits and `-`"),
                 )
             })?;
-            headers.push((header, self.template(value, names)?));
+            let span = value.span();
+            let template = self.template(value, names)?;
+            // A value with placeholders is checked when it is rendered, for each request.
+            if let Some(text) = template.as_static() {
+                if HeaderValue::from_str(text).is_err() {
+                    return Err(self.error(
+                        span,
+                        format!(
+                            "invalid value {text:?} for header `{name}`: expected visible ASCII, spaces and tabs, without line breaks or other control characters"
+                        ),
+                    ));
+                }
+            }
+            headers.push((header, template));
         }
         Ok(headers)
     }
@@ -785,16 +800,21 @@ impl Parser<'_> {
             json.push((pointer, toml_to_json(value.into_inner())));
         }
         let max_response_time = match raw.max_response_time {
-            Some(limit) if !(*limit.get_ref() > 0.0 && limit.get_ref().is_finite()) => {
-                return Err(self.error(
-                    limit.span(),
-                    format!(
-                        "invalid max_response_time {}: expected milliseconds above 0",
-                        limit.get_ref()
-                    ),
-                ))
+            Some(limit) => {
+                let milliseconds = *limit.get_ref();
+                match duration_from_seconds(milliseconds / 1000.0) {
+                    Some(duration) if milliseconds > 0.0 => Some(duration),
+                    _ => {
+                        return Err(self.error(
+                            limit.span(),
+                            format!(
+                                "invalid max_response_time {milliseconds:?}: expected milliseconds above 0 and at most {}",
+                                MAX_SECONDS * 1000.0
+                            ),
+                        ))
+                    }
+                }
             }
-            Some(limit) => Some(Duration::from_secs_f64(limit.into_inner() / 1000.0)),
             None => None,
         };
         Ok(Checks {
