@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use crate::cli::{tracing_level, Cli, Settings};
 use crate::engine::tags::filter_by_tags;
 use crate::headless::{self, Outcome};
+use crate::report::final_reports::check_html_path;
 use crate::scenario::{self, Scenario, TaskKind, TaskSet};
 
 /// Exit code of a usage or swarmfile error.
@@ -51,6 +52,11 @@ pub fn run(cli: Cli) -> ExitCode {
         print!("{}", list(&scenario));
         return ExitCode::SUCCESS;
     }
+
+    if let Err(message) = check_html_path(&settings) {
+        return usage_error(&message);
+    }
+    crate::open_files::raise_open_file_limit(settings.users);
 
     if !settings.headless {
         return crate::web::run_web_ui(scenario, &settings, &cli.swarmfile, cli.web_auth.clone());

@@ -34,11 +34,16 @@ pub struct Cli {
     pub host: Option<String>,
 
     /// Peak number of concurrent users (default 1).
-    #[arg(short = 'u', long, env = "SWARM_USERS")]
+    #[arg(short = 'u', long, env = "SWARM_USERS", allow_negative_numbers = true, value_parser = parse_user_count)]
     pub users: Option<usize>,
 
     /// Users started per second (default 1).
-    #[arg(short = 'r', long, env = "SWARM_SPAWN_RATE")]
+    #[arg(
+        short = 'r',
+        long,
+        env = "SWARM_SPAWN_RATE",
+        allow_negative_numbers = true
+    )]
     pub spawn_rate: Option<f64>,
 
     /// Stop after this time, counted from the start: 20, 20s, 3m, 2h, 1h20m.
@@ -115,6 +120,12 @@ pub struct Cli {
     /// Print the user classes and their tasks and exit.
     #[arg(short = 'l', long)]
     pub list: bool,
+}
+
+fn parse_user_count(text: &str) -> Result<usize, String> {
+    text.trim().parse().map_err(|_| {
+        format!("invalid user count `{text}`: expected a whole number of users of 0 or more, such as 10")
+    })
 }
 
 fn parse_loglevel(text: &str) -> Result<String, String> {
@@ -297,6 +308,20 @@ mod tests {
         let cli = Cli::parse_from(["swarm", "-r", "1e-300"]);
         let error = cli.settings(&Defaults::default()).unwrap_err();
         assert!(error.contains("invalid spawn rate 1e-300"), "{error}");
+    }
+
+    #[test]
+    fn negative_numbers_say_what_is_expected() {
+        let users = Cli::try_parse_from(["swarm", "-u", "-5"]).unwrap_err();
+        assert!(
+            users.to_string().contains("invalid user count `-5`"),
+            "{users}"
+        );
+        assert!(users.to_string().contains("such as 10"), "{users}");
+
+        let cli = Cli::parse_from(["swarm", "-r", "-1"]);
+        let rate = cli.settings(&Defaults::default()).unwrap_err();
+        assert!(rate.contains("invalid spawn rate -1.0"), "{rate}");
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod headless;
+pub mod open_files;
 pub mod report;
 pub mod scenario;
 pub mod stats;

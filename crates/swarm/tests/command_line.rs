@@ -86,6 +86,113 @@ async fn tiny_spawn_rate_exits_2() {
 }
 
 #[tokio::test]
+async fn unwritable_reports_exit_2_before_the_run() {
+    let file = swarmfile(SIMPLE);
+    let folder = file.folder.path();
+    let blocker = folder.join("blocker");
+    std::fs::write(&blocker, "a file where a folder is expected").unwrap();
+    let missing_html = folder.join("missing").join("report.html");
+    let csv_prefix = blocker.join("run");
+    let cases = [
+        (
+            vec!["--html", missing_html.to_str().unwrap()],
+            format!("cannot write the HTML report to {}", missing_html.display()),
+            "does not exist. Create it",
+        ),
+        (
+            vec!["--html", folder.to_str().unwrap()],
+            format!("cannot write the HTML report to {}", folder.display()),
+            "is a folder. Give a file name",
+        ),
+        (
+            vec!["--csv", csv_prefix.to_str().unwrap()],
+            format!("{} is a file, not a folder", blocker.display()),
+            "Remove it or choose another --csv prefix",
+        ),
+    ];
+    for (report_args, names_path, says_what_to_do) in cases {
+        let mut args = vec![
+            "-f",
+            file.path.to_str().unwrap(),
+            "--headless",
+            "-t",
+            "3s",
+            "-H",
+            "http://127.0.0.1:9",
+        ];
+        args.extend(report_args.iter().copied());
+        let output = run_swarm(&args).await;
+
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{report_args:?}: {stderr}");
+        assert!(stderr.contains(&names_path), "{report_args:?}: {stderr}");
+        assert!(
+            stderr.contains(says_what_to_do),
+            "{report_args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("Ramping"), "{report_args:?}: {stderr}");
+    }
+    assert!(!missing_html.exists());
+}
+
+/// Runs swarm through `sh` with the open-file limits set to `soft` and `hard` first.
+#[cfg(unix)]
+async fn run_swarm_with_file_limit(
+    soft: u32,
+    hard: u32,
+    arguments: &[&str],
+) -> std::process::Output {
+    let script = format!("ulimit -Sn {soft} && ulimit -Hn {hard} && exec \"$0\" \"$@\"");
+    let mut command = std::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_swarm"))
+        .args(arguments)
+        .env_remove("SWARM_HOST");
+    tokio::task::spawn_blocking(move || command.output().expect("sh runs swarm"))
+        .await
+        .expect("swarm process joins")
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn open_file_limit_is_raised_to_hard() {
+    let server = start_test_server().await;
+    let file = swarmfile(SIMPLE);
+    let path = file.path.to_str().unwrap();
+    // One user spawns per second, so the 1 s run starts only one or two of the 5,000 users.
+    let arguments = [
+        "-f",
+        path,
+        "--headless",
+        "-u",
+        "5000",
+        "-r",
+        "1",
+        "-t",
+        "1s",
+        "-T",
+        "read",
+        "-H",
+        &server.url,
+    ];
+
+    let output = run_swarm_with_file_limit(256, 4096, &arguments).await;
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("Raised the open-file limit from 256 to 4096"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("5000 users may need more open files than the limit of 4096"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
 async fn list_prints_classes_and_tasks() {
     let file = swarmfile(SIMPLE);
     let output = run_swarm(&["--list", "-f", file.path.to_str().unwrap(), "-E", "write"]).await;

@@ -42,6 +42,10 @@ const CASES: &[(&str, usize, usize, &str)] = &[
     ("[user.Reader]\nwait_time = { constant_throughput = 1e-300 }\n[[user.Reader.task]]\npath = \"/\"\n", 2, 13, "invalid wait_time constant_throughput"),
     ("[user.Reader]\nheaders = { \"X-A\" = \"a\\nb\" }\n[[user.Reader.task]]\npath = \"/\"\n", 2, 21, "invalid value \"a\\nb\" for header `X-A`"),
     ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\nheaders = { \"X-B\" = \"\\u0000\" }\n", 4, 21, "for header `X-B`"),
+    ("[swarm]\nusers = -5\n[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\n", 2, 9, "invalid users -5: expected a whole number from 0 to"),
+    ("[user.Reader]\nweight = -1\n[[user.Reader.task]]\npath = \"/\"\n", 2, 10, "invalid weight -1: expected a whole number from 0 to 4294967295"),
+    ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\nmax_redirects = -2\n", 4, 17, "invalid max_redirects -2"),
+    ("[user.Reader]\nwait_time = 5\n[[user.Reader.task]]\npath = \"/\"\n", 2, 13, "such as wait_time = { between = [5, 10] }"),
 ];
 
 #[test]

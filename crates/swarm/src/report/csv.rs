@@ -150,6 +150,25 @@ pub fn history_rows(snapshot: &StatsSnapshot, user_count: usize, full_history: b
     output
 }
 
+/// Explains a failure to create the prefix's folder, naming the path that is in the way.
+fn folder_error(folder: &Path, error: io::Error) -> io::Error {
+    let blocking_file = folder
+        .ancestors()
+        .find(|ancestor| ancestor.is_file() || ancestor.is_symlink() && !ancestor.exists());
+    let message = match blocking_file {
+        Some(file) => format!(
+            "cannot create the folder {}: {} is a file, not a folder. Remove it or choose another --csv prefix.",
+            folder.display(),
+            file.display()
+        ),
+        None => format!(
+            "cannot create the folder {}: {error}. Check its permissions or choose another --csv prefix.",
+            folder.display()
+        ),
+    };
+    io::Error::new(error.kind(), message)
+}
+
 /// Writes the four CSV files of a run: the three tables rewritten on each `write`, the
 /// history appended.
 pub struct CsvWriter {
@@ -166,7 +185,7 @@ impl CsvWriter {
             .parent()
             .filter(|parent| !parent.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent).map_err(|error| folder_error(parent, error))?;
         }
         let mut history = OpenOptions::new()
             .create(true)

@@ -13,6 +13,46 @@ use crate::cli::Settings;
 use crate::engine::Runner;
 use crate::stats::StatsSnapshot;
 
+/// Checks before a run that the `--html` file can be written, so a wrong path is reported
+/// at once and not after the whole run.
+///
+/// A file that does not exist yet is created by the check and removed again, and an existing
+/// file is opened for appending, so its content stays as it was until the run ends.
+pub fn check_html_path(settings: &Settings) -> Result<(), String> {
+    let Some(template) = &settings.html else {
+        return Ok(());
+    };
+    let path = html::file_name(template, settings);
+    let existed = Path::new(&path).exists();
+    let opened = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path);
+    if let Err(error) = opened {
+        let folder = Path::new(&path)
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let hint = if Path::new(&path).is_dir() {
+            format!("{path} is a folder. Give a file name such as {path}/report.html.")
+        } else if !folder.is_dir() {
+            format!(
+                "The folder {} does not exist. Create it or choose another --html path.",
+                folder.display()
+            )
+        } else {
+            "Check the folder's permissions or choose another --html path.".to_owned()
+        };
+        return Err(format!(
+            "cannot write the HTML report to {path}: {error}. {hint}"
+        ));
+    }
+    if !existed {
+        let _ = std::fs::remove_file(&path);
+    }
+    Ok(())
+}
+
 /// Writes every report of a stopped run and returns the final statistics.
 ///
 /// `csv` is the writer that refreshed the `--csv` files during the run, if any. Errors name

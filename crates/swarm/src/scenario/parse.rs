@@ -49,7 +49,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
     let parser = Parser { path, text };
     let file: FileDef = toml::from_str(text).map_err(|error| {
         let span = error.span().unwrap_or(0..0);
-        parser.error(span, with_spelling_hint(error.message().trim_end()))
+        let message = error.message().trim_end();
+        let message = match key_before(text, span.start) {
+            Some(key) => explain_value_error(key, message),
+            None => None,
+        };
+        let message = message.unwrap_or_else(|| with_spelling_hint(error.message().trim_end()));
+        parser.error(span, message)
     })?;
     parser.scenario(file)
 }
@@ -888,6 +894,46 @@ fn collect_group_captures(group: &GroupDef, variables: &mut BTreeSet<String>) {
     for nested in &group.group {
         collect_group_captures(nested.get_ref(), variables);
     }
+}
+
+/// Returns the key whose value starts at byte `offset`, as in `key = value` or
+/// `{ key = value }`, when the value is on the same line as its key.
+fn key_before(text: &str, offset: usize) -> Option<&str> {
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |position| position + 1);
+    let before = text[line_start..offset.min(text.len())].trim_end();
+    let before = before.strip_suffix('=')?.trim_end();
+    let key = before
+        .rsplit(|c: char| c == '{' || c == ',' || c.is_whitespace())
+        .next()?
+        .trim_matches('"');
+    (!key.is_empty()).then_some(key)
+}
+
+/// Rewrites serde's messages for a value of the wrong type or range, such as "invalid value:
+/// integer `-5`, expected usize", into one that names the key and the accepted values.
+fn explain_value_error(key: &str, message: &str) -> Option<String> {
+    if key == "wait_time" && message.contains("wanted string or table") {
+        return Some(
+            "invalid wait_time: expected a table with one of between = [MIN, MAX], constant = SECONDS, \
+             constant_pacing = SECONDS or constant_throughput = RUNS_PER_SECOND, \
+             such as wait_time = { between = [5, 10] }"
+                .to_owned(),
+        );
+    }
+    let rest = message.strip_prefix("invalid value: integer `")?;
+    let (value, expected) = rest.split_once("`, expected ")?;
+    let maximum = match expected {
+        "usize" | "u64" => u64::MAX.to_string(),
+        "u32" => u32::MAX.to_string(),
+        "u16" => u16::MAX.to_string(),
+        "u8" => u8::MAX.to_string(),
+        _ => return None,
+    };
+    Some(format!(
+        "invalid {key} {value}: expected a whole number from 0 to {maximum}"
+    ))
 }
 
 /// Adds "did you mean" to an unknown key or variant message when one expected name is a small
