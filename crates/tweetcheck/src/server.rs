@@ -50,12 +50,9 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         )
     })?;
 
-    let listener = TcpListener::bind(&config.bind).await.with_context(|| {
-        format!(
-            "failed to bind {}. Is another server using it?",
-            config.bind
-        )
-    })?;
+    let listener = TcpListener::bind(&config.bind)
+        .await
+        .map_err(|error| bind_error(&config.bind, error))?;
     let local_addr = listener
         .local_addr()
         .context("failed to read the bound address")?;
@@ -84,6 +81,17 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         scheduler,
         db,
     })
+}
+
+/// Builds the error for a failed bind. An address that is not `HOST:PORT` (such as a bare `8000`)
+/// gets the expected form, any other failure the likely cause.
+fn bind_error(bind: &str, error: std::io::Error) -> anyhow::Error {
+    let message = if error.kind() == std::io::ErrorKind::InvalidInput {
+        format!("invalid bind address {bind:?}: expected HOST:PORT, such as 127.0.0.1:8000")
+    } else {
+        format!("failed to bind {bind}. Is another server using it?")
+    };
+    anyhow::Error::new(error).context(message)
 }
 
 impl Running {

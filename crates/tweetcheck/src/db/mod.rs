@@ -39,6 +39,11 @@ pub struct Db {
 pub enum OpenError {
     #[error("invalid database URL {url:?}: {source}. Expected for example sqlite://tweetcheck.db")]
     InvalidUrl { url: String, source: sqlx::Error },
+    #[error(
+        "unsupported database URL {url:?}: only sqlite://PATH URLs are supported, \
+         such as sqlite://tweetcheck.db"
+    )]
+    UnsupportedScheme { url: String },
     #[error("failed to open the database {url:?}: {source}")]
     Connect { url: String, source: sqlx::Error },
     #[error("failed to apply the migrations to {url:?}: {source}")]
@@ -52,6 +57,13 @@ impl Db {
     /// Opens (and creates if missing) the SQLite database at `url`, then applies the
     /// migrations.
     pub async fn open(url: &str) -> Result<Db, OpenError> {
+        // sqlx takes any text without the `sqlite:` prefix as a file name, so `postgres://...`
+        // would fail later with "unable to open database file".
+        if url.contains("://") && !url.starts_with("sqlite:") {
+            return Err(OpenError::UnsupportedScheme {
+                url: url.to_owned(),
+            });
+        }
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|source| OpenError::InvalidUrl {
                 url: url.to_owned(),
