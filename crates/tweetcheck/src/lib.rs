@@ -10,6 +10,7 @@ pub mod html;
 pub mod scheduler;
 pub mod server;
 mod state;
+pub mod telemetry;
 pub mod workshop;
 
 pub use server::{start, Config, Running};

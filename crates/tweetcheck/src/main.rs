@@ -2,7 +2,6 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
 #[command(version, about = "A stand-in for the TweetCheck REST API")]
@@ -26,9 +25,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
+    tweetcheck::telemetry::init();
 
     let Command::Serve { bind, database } = Cli::parse().command;
     let running = tweetcheck::start(tweetcheck::Config {
