@@ -5,8 +5,9 @@ use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
-/// Installs the global `tracing` subscriber: log lines go to stderr at the level `RUST_LOG`
-/// sets (`info` by default), coloured only when stderr is a terminal and `NO_COLOR` is unset or empty.
+/// Installs the global `tracing` subscriber. Log lines go to stderr at the level `RUST_LOG`
+/// sets (`info` by default), coloured only when stderr is a terminal and `NO_COLOR` is unset
+/// or empty.
 pub fn init() {
     let no_color = std::env::var_os("NO_COLOR");
     let ansi = use_colours(std::io::stderr().is_terminal(), no_color.as_deref());
