@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use anyhow::Context;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -127,6 +127,7 @@ fn router(state: AppState) -> Router {
         .with_state(state.clone());
     // The browsable API wraps the whole router because its pages repeat requests (OPTIONS).
     crate::html::wrap(app, state)
+        .layer(DefaultBodyLimit::max(crate::api::MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(log_request))
 }

@@ -3,10 +3,27 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use http::header::CONTENT_TYPE;
+use http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::ApiError;
 use crate::state::AppState;
+
+/// The maximum size of a request body in bytes, whatever its content type: 2 MiB, axum's
+/// default. Larger bodies get 413 with [`too_large_message`].
+pub const MAX_BODY_BYTES: usize = 2 << 20;
+
+/// Returns the `detail` of a 413 response for a body over [`MAX_BODY_BYTES`].
+pub fn too_large_message() -> String {
+    format!("Request body is too large. The limit is 2 MiB ({MAX_BODY_BYTES} bytes).")
+}
+
+fn too_large() -> ApiError {
+    ApiError::Rejected {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        message: too_large_message(),
+    }
+}
 
 /// The fields of a request body. Form and multipart values are strings, JSON values keep
 /// their type. A repeated form field keeps its last value, as Django's `QueryDict` does.
@@ -60,9 +77,14 @@ impl FromRequest<AppState> for Fields {
 async fn read_bytes(request: Request, state: &AppState) -> Result<Bytes, ApiError> {
     Bytes::from_request(request, state)
         .await
-        .map_err(|rejection| ApiError::Rejected {
-            status: rejection.status(),
-            message: rejection.body_text(),
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                return too_large();
+            }
+            ApiError::Rejected {
+                status: rejection.status(),
+                message: rejection.body_text(),
+            }
         })
 }
 
@@ -93,23 +115,22 @@ async fn parse_multipart(request: Request, state: &AppState) -> Result<Fields, A
     let malformed = |message: String| {
         ApiError::MalformedBody(format!("Multipart form parse error - {message}"))
     };
+    let field_error = |error: axum::extract::multipart::MultipartError| {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return too_large();
+        }
+        malformed(error.body_text())
+    };
     let mut multipart = Multipart::from_request(request, state)
         .await
         .map_err(|rejection| malformed(rejection.body_text()))?;
 
     let mut fields = Map::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|error| malformed(error.body_text()))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(field_error)? {
         let Some(name) = field.name().map(str::to_owned) else {
             continue;
         };
-        let value = field
-            .text()
-            .await
-            .map_err(|error| malformed(error.body_text()))?;
+        let value = field.text().await.map_err(field_error)?;
         fields.insert(name, Value::String(value));
     }
     Ok(Fields(fields))

@@ -23,7 +23,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::MethodRouter;
 use axum::Router;
 
-pub use body::Fields;
+pub use body::{too_large_message, Fields, MAX_BODY_BYTES};
 pub use error::{field_error, ApiError, FieldErrors};
 pub use fallback::fallback;
 pub use render::{Format, Resource};

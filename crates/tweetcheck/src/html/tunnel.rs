@@ -14,12 +14,13 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use http_body_util::LengthLimitError;
 use serde_json::json;
 
 use crate::auth::csrf::{FormToken, FORM_FIELD};
 
-/// The largest form body read for overrides. Browsable API forms are far smaller.
-const BODY_LIMIT: usize = 1 << 20;
+/// The largest form body read for overrides, the same limit as the API's own.
+const BODY_LIMIT: usize = crate::api::MAX_BODY_BYTES;
 
 const METHOD_FIELD: &str = "_method";
 const CONTENT_FIELD: &str = "_content";
@@ -35,26 +36,51 @@ const METHODS: [Method; 5] = [
 ];
 
 /// An override that cannot be applied, or a form body that cannot be read. It becomes a 400
-/// response with the message as its `detail`.
+/// response with the message as its `detail`, or 413 for a body over the size limit.
 #[derive(Debug)]
 pub struct InvalidOverride(String);
 
-impl IntoResponse for InvalidOverride {
+/// The reason [`apply`] rejected a request.
+#[derive(Debug)]
+pub enum TunnelError {
+    Invalid(InvalidOverride),
+    /// A form body over [`BODY_LIMIT`].
+    TooLarge,
+}
+
+impl From<InvalidOverride> for TunnelError {
+    fn from(error: InvalidOverride) -> TunnelError {
+        TunnelError::Invalid(error)
+    }
+}
+
+impl IntoResponse for TunnelError {
     fn into_response(self) -> Response {
-        (StatusCode::BAD_REQUEST, Json(json!({ "detail": self.0 }))).into_response()
+        let (status, detail) = match self {
+            TunnelError::Invalid(InvalidOverride(message)) => (StatusCode::BAD_REQUEST, message),
+            TunnelError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                crate::api::too_large_message(),
+            ),
+        };
+        (status, Json(json!({ "detail": detail }))).into_response()
     }
 }
 
 /// Applies the overrides of a form-encoded POST. Other requests pass unchanged.
-pub async fn apply(request: Request) -> Result<Request, InvalidOverride> {
+pub async fn apply(request: Request) -> Result<Request, TunnelError> {
     if request.method() != Method::POST || !is_form(&request) {
         return Ok(request);
     }
     let (mut parts, body) = request.into_parts();
     let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|error| {
-        InvalidOverride(format!(
-            "Failed to read the form body, which may be at most 1 MiB: {error}"
-        ))
+        let error = error.into_inner();
+        if error.is::<LengthLimitError>() {
+            return TunnelError::TooLarge;
+        }
+        TunnelError::Invalid(InvalidOverride(format!(
+            "Failed to read the form body: {error}"
+        )))
     })?;
 
     // Most form posts come from scripts and load tests and have no special field, so a search
@@ -199,7 +225,10 @@ mod tests {
     async fn unknown_method_is_rejected() {
         let error = apply(form_post("_method=BREW")).await.unwrap_err();
 
-        assert!(error.0.contains("\"BREW\""), "{error:?}");
+        let TunnelError::Invalid(InvalidOverride(message)) = &error else {
+            panic!("expected an invalid override, got {error:?}");
+        };
+        assert!(message.contains("\"BREW\""), "{error:?}");
         assert_eq!(error.into_response().status(), StatusCode::BAD_REQUEST);
     }
 
