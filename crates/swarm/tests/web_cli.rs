@@ -308,3 +308,61 @@ async fn taken_port_is_clear_error() {
         "the error does not say how to fix it: {stderr}"
     );
 }
+
+#[tokio::test]
+async fn sigterm_in_web_mode_writes_reports() {
+    let target = start_target().await;
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text(target.addr)).unwrap();
+    let html = folder.path().join("report.html");
+    let prefix = folder.path().join("run").display().to_string();
+    let client = reqwest::Client::new();
+
+    let (child, url) = start_swarm_binary(
+        &swarmfile,
+        &[
+            "--autostart",
+            "--html",
+            html.to_str().unwrap(),
+            "--csv",
+            &prefix,
+        ],
+    )
+    .await;
+    let mut requests = 0;
+    for _ in 0..100 {
+        let stats: serde_json::Value = client
+            .get(format!("{url}/stats/requests"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        requests = stats["stats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|entry| entry["name"] == "Aggregated")
+            .map_or(0, |entry| entry["num_requests"].as_u64().unwrap());
+        if requests > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(requests > 0, "the autostarted run made no request");
+
+    let status = send_signal(child, "-TERM").await;
+
+    assert!(status.success(), "{status}");
+    let report = std::fs::read_to_string(&html).expect("the HTML report was written");
+    assert!(report.contains("<svg"), "the report has no chart");
+    let stats = std::fs::read_to_string(format!("{prefix}_stats.csv")).unwrap();
+    let aggregated = stats
+        .lines()
+        .find(|line| line.starts_with(",Aggregated,"))
+        .expect("an Aggregated row");
+    let count: u64 = aggregated.split(',').nth(2).unwrap().parse().unwrap();
+    assert!(count >= requests, "{aggregated}");
+}

@@ -3,7 +3,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -11,6 +11,7 @@ use anyhow::Context as _;
 use crate::cli::Settings;
 use crate::engine::{Runner, RunnerOptions};
 use crate::report::csv::CsvWriter;
+use crate::report::final_reports::write_final_reports;
 use crate::scenario::Scenario;
 
 use super::auth::Credentials;
@@ -118,7 +119,10 @@ async fn serve(
     let mut web = super::start(control, config).await?;
     tracing::info!("Starting web interface at {}", web.url());
 
-    let csv_task = csv_writer.map(|writer| tokio::spawn(write_csv(writer, runner.clone())));
+    let csv_writer = csv_writer.map(|writer| Arc::new(Mutex::new(writer)));
+    let csv_task = csv_writer
+        .clone()
+        .map(|writer| tokio::spawn(write_csv(writer, runner.clone())));
     tokio::select! {
         result = web.wait() => result?,
         signal = signals.recv() => {
@@ -131,7 +135,15 @@ async fn serve(
     web.record_finished_run().await;
     if let Some(task) = csv_task {
         task.abort();
+        // Waiting for the cancelled task drops its handle on the writer.
+        let _ = task.await;
     }
+    // The same reports as a headless run: the last CSV rows, the console tables, --json and
+    // --html, so a run stopped with Ctrl-C or SIGTERM loses none of them.
+    let mut csv_writer = csv_writer
+        .and_then(|writer| Arc::try_unwrap(writer).ok())
+        .map(|mutex| mutex.into_inner().unwrap_or_else(PoisonError::into_inner));
+    write_final_reports(&runner, settings, csv_writer.as_mut(), swarmfile).await?;
     Ok(())
 }
 
@@ -198,10 +210,11 @@ fn bind_address(host: &str, port: u16) -> anyhow::Result<SocketAddr> {
 }
 
 /// Rewrites the `--csv` files every second while the process runs, as headless mode does.
-async fn write_csv(mut writer: CsvWriter, runner: Runner) {
+async fn write_csv(writer: Arc<Mutex<CsvWriter>>, runner: Runner) {
     let mut interval = tokio::time::interval(CSV_INTERVAL);
     loop {
         interval.tick().await;
+        let mut writer = writer.lock().unwrap_or_else(PoisonError::into_inner);
         if let Err(error) = writer.write(&runner.snapshot(), runner.user_count()) {
             tracing::error!("failed to write the CSV files: {error}");
         }
