@@ -1,9 +1,8 @@
 //! Parsing of the `POST /swarm` form into [`SwarmSettings`].
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use crate::timespan::parse_timespan;
+use crate::timespan::{is_valid_spawn_rate, parse_timespan};
 
 use super::control::SwarmSettings;
 
@@ -45,9 +44,9 @@ pub fn parse_swarm_form(
     let user_count: u64 = user_count
         .parse()
         .map_err(|_| SwarmFormError::UserCount(user_count.to_owned()))?;
-    // The runner waits 1 / rate seconds between users, so that pause must fit a Duration.
+    // The same rule as the -r flag and the swarmfile's spawn_rate.
     let spawn_rate = match spawn_rate.parse::<f64>() {
-        Ok(rate) if rate > 0.0 && Duration::try_from_secs_f64(1.0 / rate).is_ok() => rate,
+        Ok(rate) if is_valid_spawn_rate(rate) => rate,
         _ => return Err(SwarmFormError::SpawnRate(spawn_rate.to_owned())),
     };
 
@@ -88,6 +87,7 @@ fn is_http_url(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
