@@ -36,13 +36,18 @@ const LISTS: [&str; 6] = [
     "/api/actions/",
 ];
 
-/// Returns the number of statements that `GET path` ran.
+/// Returns the number of statements that `GET path` ran: the fewest of three requests, because
+/// the server's scheduler may run a statement of its own during any one of them.
 async fn statements_for(app: &TestApp, token: &str, path: &str, counter: &AtomicUsize) -> usize {
-    let before = counter.load(Ordering::SeqCst);
-    let response = with_token(app.get(path), token).send().await.unwrap();
-    assert_eq!(response.status(), 200, "GET {path}");
-    response.bytes().await.unwrap();
-    counter.load(Ordering::SeqCst) - before
+    let mut fewest = usize::MAX;
+    for _ in 0..3 {
+        let before = counter.load(Ordering::SeqCst);
+        let response = with_token(app.get(path), token).send().await.unwrap();
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.bytes().await.unwrap();
+        fewest = fewest.min(counter.load(Ordering::SeqCst) - before);
+    }
+    fewest
 }
 
 async fn create(app: &TestApp, token: &str, path: &str, form: &[(&str, &str)]) {
