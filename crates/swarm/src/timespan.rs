@@ -21,7 +21,7 @@ pub fn is_valid_spawn_rate(rate: f64) -> bool {
     rate > 0.0 && rate.is_finite() && duration_from_seconds(1.0 / rate).is_some()
 }
 
-/// What a spawn rate must be, for error messages.
+/// The rule a spawn rate must meet, quoted in error messages.
 pub const SPAWN_RATE_RULE: &str =
     "expected users per second above 0, such as 2.5, with at most 100 years between two users";
 

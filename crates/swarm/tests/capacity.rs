@@ -8,9 +8,9 @@
 //! cargo test --release -p swarm --test capacity -- --ignored --nocapture
 //! ```
 //!
-//! On a 2-core virtual machine with other builds running (load average about 13), one run
-//! measured 1,330 requests per second of the 1,333 expected from the schedule, no failures, and
-//! 99 % of the waits ending less than 50 ms late (max 133 ms).
+//! One run on a 2-core virtual machine with other builds running (load average about 13)
+//! measured 1,330 requests per second of the 1,333 expected from the schedule, with no failures.
+//! 99 % of the waits ended less than 50 ms late, and the latest 133 ms late.
 //!
 //! NOTE: each spawn step of 1,000 users sends 1,000 requests at once, which can open as many
 //! connections. Both processes need a file descriptor limit above that, and swarm does not

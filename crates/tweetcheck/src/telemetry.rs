@@ -19,7 +19,7 @@ pub fn init() {
 }
 
 /// Decides whether log lines get ANSI colour codes. A file or pipe must not receive them, and
-/// a non-empty `NO_COLOR` turns them off everywhere, as the NO_COLOR convention asks.
+/// a non-empty `NO_COLOR` turns them off everywhere, following the NO_COLOR convention.
 pub fn use_colours(stderr_is_terminal: bool, no_color: Option<&OsStr>) -> bool {
     let colour_disabled = no_color.is_some_and(|value| !value.is_empty());
     stderr_is_terminal && !colour_disabled

@@ -106,7 +106,7 @@ pub struct Received {
     pub body: Vec<u8>,
 }
 
-/// A small server whose routes answer chosen statuses, delays, redirects, cookies and
+/// A small server whose routes return chosen statuses, delays, redirects, cookies and
 /// compressed bodies, and which records every request it receives.
 pub struct TestServer {
     pub url: String,
@@ -222,7 +222,7 @@ pub async fn start_test_server() -> TestServer {
         ([(header::CONTENT_ENCODING, encoding)], body).into_response()
     }
 
-    /// A 204 that claims gzip but has no body, which crashed one of Locust's clients.
+    /// Returns a 204 that claims gzip but has no body, which crashed one of Locust's clients.
     async fn empty_gzip() -> Response {
         (StatusCode::NO_CONTENT, [(header::CONTENT_ENCODING, "gzip")]).into_response()
     }

@@ -34,7 +34,7 @@ impl ApiResponse {
         ApiResponse::empty(StatusCode::NO_CONTENT)
     }
 
-    /// A response without a body.
+    /// Builds a response without a body.
     pub fn empty(status: StatusCode) -> ApiResponse {
         ApiResponse {
             status,
