@@ -26,6 +26,16 @@ pub fn raise_open_file_limit(users: usize) {
     let _ = users;
 }
 
+/// Returns the soft open-file limit in force, or `None` when it is unlimited or unknown.
+pub fn soft_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        unix::soft_limit()
+    }
+    #[cfg(not(unix))]
+    None
+}
+
 #[cfg(unix)]
 mod unix {
     use std::io;
@@ -37,6 +47,21 @@ mod unix {
     /// Maximum soft limit tried when the hard limit is unlimited, which Linux does not accept
     /// as a soft limit for open files. It is Linux's default `fs.nr_open`.
     const UNLIMITED_FALLBACK: libc::rlim_t = 1_048_576;
+
+    pub fn soft_limit() -> Option<u64> {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: `limit` is a valid, writable `rlimit` for the call to fill.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+            return None;
+        }
+        // `rlim_t` is `u64` on Linux but not on every Unix.
+        #[allow(clippy::unnecessary_cast)]
+        let soft = limit.rlim_cur as u64;
+        (limit.rlim_cur != libc::RLIM_INFINITY).then_some(soft)
+    }
 
     /// Sets the soft limit to the hard limit and returns the soft limit now in force.
     pub fn raise_to_hard_limit() -> io::Result<libc::rlim_t> {

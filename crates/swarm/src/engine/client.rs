@@ -1,17 +1,21 @@
 //! The HTTP client behind every user: sends one request, follows redirects, keeps cookies,
 //! decodes gzip, deflate and brotli, and turns transport errors into clear failure messages.
 //!
-//! Everything the engine needs from HTTP goes through `HttpClient::send`, so a leaner client can
-//! replace reqwest here without touching users or statistics.
+//! `http://` URLs go through the small HTTP/1.1 client in `http1`, over connections that the
+//! user owns. Everything the engine needs from HTTP goes through `HttpClient::send`.
 
 use std::error::Error as _;
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use http::header::{CONNECTION, CONTENT_TYPE, COOKIE};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use reqwest::cookie::CookieStore;
 use url::Url;
+
+use super::http1::{self, Connection, Connections, RawResponse, TransportError};
 
 /// Requests per user follow at most this many redirects unless the request sets its own limit;
 /// the value is that of python-requests, which Locust's `HttpUser` uses.
@@ -34,51 +38,102 @@ pub struct OutgoingRequest {
 #[derive(Debug)]
 pub struct Response {
     pub status: StatusCode,
-    pub headers: HeaderMap,
+    /// The status line and header lines as received, up to the blank line.
+    pub head: Bytes,
     pub body: Bytes,
     pub url: Url,
+}
+
+impl Response {
+    /// Returns the first value of header `name` (any case) that is visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header_values(&self.head, name).find_map(|value| std::str::from_utf8(value).ok())
+    }
+}
+
+/// Returns the values of header `name` (any case) in a response head, in order.
+///
+/// The head was validated by `httparse` or written by `head_from_reqwest`, so every line after
+/// the status line is `name: value` and line folding cannot occur.
+fn header_values<'h, 'n>(
+    head: &'h [u8],
+    name: &'n str,
+) -> impl Iterator<Item = &'h [u8]> + use<'h, 'n> {
+    head.split(|&byte| byte == b'\n')
+        .skip(1)
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .take_while(|line| !line.is_empty())
+        .filter_map(move |line| {
+            let colon = line.iter().position(|&byte| byte == b':')?;
+            line[..colon]
+                .eq_ignore_ascii_case(name.as_bytes())
+                .then(|| line[colon + 1..].trim_ascii())
+        })
 }
 
 /// One user's cookies. Each user owns its jar, so no session crosses between users.
 #[derive(Debug, Default)]
 pub struct CookieJar {
     jar: reqwest::cookie::Jar,
+    /// Whether any cookie was ever stored; until then requests skip the jar and its lock.
+    used: AtomicBool,
 }
 
 impl CookieJar {
     /// Returns the value of cookie `name` that would be sent to `url`.
     pub fn get(&self, url: &Url, name: &str) -> Option<String> {
-        let header = self.jar.cookies(url)?;
+        let header = self.cookie_header(url)?;
         let header = header.to_str().ok()?;
         header.split("; ").find_map(|pair| {
             let (key, value) = pair.split_once('=')?;
             (key == name).then(|| value.to_owned())
         })
     }
+
+    fn cookie_header(&self, url: &Url) -> Option<HeaderValue> {
+        if !self.used.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.jar.cookies(url)
+    }
+
+    /// Stores the `Set-Cookie` headers of a response head received from `url`.
+    fn store(&self, head: &[u8], url: &Url) {
+        let values: Vec<HeaderValue> = header_values(head, "set-cookie")
+            .filter_map(|value| HeaderValue::from_bytes(value).ok())
+            .collect();
+        if values.is_empty() {
+            return;
+        }
+        self.used.store(true, Ordering::Relaxed);
+        self.jar.set_cookies(&mut values.iter(), url);
+    }
 }
 
-/// The shared HTTP client. Connections are pooled per host across users.
-// NOTE: users share one connection pool (one reqwest client for the whole run) to keep memory
-// per waiting user small; cookies stay per user, but the server sees fewer connections than
-// users, unlike Locust where each user opens its own.
+/// The client that all users of a run share. It keeps no connections for `http://` URLs,
+/// because those belong to each user (`Connections`).
+// NOTE: `https://` URLs still go through one reqwest client whose connection pool all users
+// share, so over TLS the server sees fewer connections than users, unlike Locust. Cookies stay
+// per user there too.
 #[derive(Clone, Debug)]
 pub struct HttpClient {
-    inner: reqwest::Client,
+    tls: reqwest::Client,
 }
 
 impl HttpClient {
     pub fn new() -> Result<Self, reqwest::Error> {
-        let inner = reqwest::Client::builder()
+        let tls = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .gzip(true)
             .deflate(true)
             .brotli(true)
-            .user_agent(concat!("swarm/", env!("CARGO_PKG_VERSION")))
+            .user_agent(http1::USER_AGENT)
             .build()?;
-        Ok(Self { inner })
+        Ok(Self { tls })
     }
 
-    /// Sends `request`, following redirects up to its limit, and reads the whole body.
+    /// Sends `request` over `connections`, following redirects up to its limit, and reads the
+    /// whole body.
     ///
     /// Returns a failure message for transport errors (connection refused, DNS failure,
     /// timeout, reset, too many redirects); HTTP error statuses are responses, not errors.
@@ -86,15 +141,21 @@ impl HttpClient {
         &self,
         request: OutgoingRequest,
         jar: &CookieJar,
+        connections: &mut Connections,
     ) -> Result<Response, String> {
         let timeout = request.timeout;
-        match tokio::time::timeout(timeout, self.follow(request, jar)).await {
+        match tokio::time::timeout(timeout, self.follow(request, jar, connections)).await {
             Ok(result) => result,
             Err(_) => Err(format!("timed out after {}", describe_duration(timeout))),
         }
     }
 
-    async fn follow(&self, request: OutgoingRequest, jar: &CookieJar) -> Result<Response, String> {
+    async fn follow(
+        &self,
+        request: OutgoingRequest,
+        jar: &CookieJar,
+        connections: &mut Connections,
+    ) -> Result<Response, String> {
         let OutgoingRequest {
             mut method,
             mut url,
@@ -105,74 +166,176 @@ impl HttpClient {
         } = request;
         let mut redirects = 0;
         loop {
-            let mut builder = self
-                .inner
-                .request(method.clone(), url.clone())
-                .headers(headers.clone());
-            if let Some(cookies) = jar.jar.cookies(&url) {
-                builder = builder.header(COOKIE, cookies);
-            }
-            if let Some(bytes) = &body {
-                builder = builder.body(bytes.clone());
-            }
-            let response = builder
-                .send()
+            let cookie = jar.cookie_header(&url);
+            let raw = match url.scheme() {
+                "http" => send_plain(
+                    &method,
+                    &url,
+                    &headers,
+                    cookie.as_ref(),
+                    body.as_deref(),
+                    connections,
+                )
                 .await
-                .map_err(|error| describe_error(&error, &url))?;
-            let status = response.status();
-            let response_headers = response.headers().clone();
-            let mut set_cookies = response_headers.get_all(SET_COOKIE).iter();
-            jar.jar.set_cookies(&mut set_cookies, &url);
-
-            let location = response_headers
-                .get(LOCATION)
-                .and_then(|value| value.to_str().ok());
-            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
-                if let Some(location) = location {
-                    if redirects >= max_redirects {
-                        if max_redirects == 0 {
-                            // Redirects are off: the redirect itself is the response.
-                        } else {
-                            return Err(format!("too many redirects: more than {max_redirects}"));
-                        }
-                    } else {
-                        let next = url.join(location).map_err(|_| {
-                            format!(
-                                "invalid redirect location `{location}` from HTTP {}",
-                                status.as_u16()
-                            )
-                        })?;
-                        // 303, and 301/302 after anything but GET or HEAD, switch to GET without
-                        // a body as browsers do; 307 and 308 repeat the request.
-                        let to_get = status == StatusCode::SEE_OTHER
-                            || ((status == StatusCode::MOVED_PERMANENTLY
-                                || status == StatusCode::FOUND)
-                                && method != Method::GET
-                                && method != Method::HEAD);
-                        if to_get {
-                            method = Method::GET;
-                            body = None;
-                        }
-                        // Drain the body so the connection can be reused.
-                        let _ = response.bytes().await;
-                        url = next;
-                        redirects += 1;
-                        continue;
-                    }
+                .map_err(|error| describe_transport_error(&error, &url))?,
+                "https" => {
+                    self.send_tls(&method, &url, &headers, cookie, &body)
+                        .await?
                 }
-            }
-            let body = response
-                .bytes()
-                .await
-                .map_err(|error| describe_error(&error, &url))?;
-            return Ok(Response {
+                other => return Err(format!("unsupported URL scheme `{other}` in {url}")),
+            };
+            let status = StatusCode::from_u16(raw.status).map_err(|_| {
+                format!(
+                    "invalid HTTP response from {}: status {} is out of range",
+                    target(&url),
+                    raw.status
+                )
+            })?;
+            jar.store(&raw.head, &url);
+
+            let response = Response {
                 status,
-                headers: response_headers,
-                body,
+                head: raw.head,
+                body: raw.body,
                 url,
-            });
+            };
+            if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
+                return Ok(response);
+            }
+            let Some(location) = response.header("location") else {
+                return Ok(response);
+            };
+            if redirects >= max_redirects {
+                if max_redirects == 0 {
+                    // Redirects are off: the redirect itself is the response.
+                    return Ok(response);
+                }
+                return Err(format!("too many redirects: more than {max_redirects}"));
+            }
+            let next = response.url.join(location).map_err(|_| {
+                format!(
+                    "invalid redirect location `{location}` from HTTP {}",
+                    status.as_u16()
+                )
+            })?;
+            // 303, and 301/302 after anything but GET or HEAD, switch to GET without a body as
+            // browsers do; 307 and 308 repeat the request.
+            let to_get = status == StatusCode::SEE_OTHER
+                || ((status == StatusCode::MOVED_PERMANENTLY || status == StatusCode::FOUND)
+                    && method != Method::GET
+                    && method != Method::HEAD);
+            if to_get {
+                method = Method::GET;
+                body = None;
+            }
+            url = next;
+            redirects += 1;
         }
     }
+
+    async fn send_tls(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &HeaderMap,
+        cookie: Option<HeaderValue>,
+        body: &Option<Bytes>,
+    ) -> Result<RawResponse, String> {
+        let mut builder = self
+            .tls
+            .request(method.clone(), url.clone())
+            .headers(headers.clone());
+        if let Some(cookie) = cookie {
+            builder = builder.header(COOKIE, cookie);
+        }
+        if let Some(bytes) = body {
+            builder = builder.body(bytes.clone());
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|error| describe_reqwest_error(&error, url))?;
+        let status = response.status().as_u16();
+        let head = head_from_reqwest(&response);
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| describe_reqwest_error(&error, url))?;
+        Ok(RawResponse {
+            status,
+            head,
+            body,
+            keep_alive: true,
+        })
+    }
+}
+
+/// Sends one request to an `http://` URL over the user's connection to its origin, opening
+/// one when there is none. A reused connection that the server closed while it was idle is
+/// replaced once, and the request sent again.
+async fn send_plain(
+    method: &Method,
+    url: &Url,
+    headers: &HeaderMap,
+    cookie: Option<&HeaderValue>,
+    body: Option<&[u8]>,
+    connections: &mut Connections,
+) -> Result<RawResponse, TransportError> {
+    let Some(host) = url.host() else {
+        return Err(TransportError::Connect(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the URL has no host",
+        )));
+    };
+    let host_text = url.host_str().unwrap_or_default();
+    let port = url.port_or_known_default().unwrap_or(80);
+    let head_request = method == Method::HEAD;
+    let close_after = asks_to_close(headers);
+
+    if let Some(mut connection) = connections.take(host_text, port) {
+        http1::write_request(&mut connection.request, method, url, headers, cookie, body);
+        match connection.exchange(head_request).await {
+            Ok(response) => {
+                if response.keep_alive && !close_after {
+                    connections.put(connection);
+                }
+                return Ok(response);
+            }
+            Err(error) if error.before_response() => {}
+            Err(error) => return Err(error),
+        }
+    }
+    let mut connection = Connection::open(host, port).await?;
+    http1::write_request(&mut connection.request, method, url, headers, cookie, body);
+    let response = connection.exchange(head_request).await?;
+    if response.keep_alive && !close_after {
+        connections.put(connection);
+    }
+    Ok(response)
+}
+
+/// Returns whether the request's own headers contain `Connection: close`.
+fn asks_to_close(headers: &HeaderMap) -> bool {
+    headers.get_all(CONNECTION).iter().any(|value| {
+        value
+            .as_bytes()
+            .split(|&byte| byte == b',')
+            .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"close"))
+    })
+}
+
+/// Writes a reqwest response's status and headers in HTTP/1.1 form, as `http1` receives them.
+fn head_from_reqwest(response: &reqwest::Response) -> Bytes {
+    let mut head = Vec::with_capacity(256);
+    head.extend_from_slice(format!("HTTP/1.1 {}\r\n", response.status().as_u16()).as_bytes());
+    for (name, value) in response.headers() {
+        head.extend_from_slice(name.as_str().as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value.as_bytes());
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
+    Bytes::from(head)
 }
 
 /// Builds headers for a body: sets `Content-Type` unless the request already has one.
@@ -185,14 +348,11 @@ pub fn set_content_type(headers: &mut HeaderMap, content_type: &str) {
     }
 }
 
-/// Returns the length of a response body as received, for statistics.
+/// Returns the length of a response body as received, for statistics: the decoded length,
+/// or `Content-Length` when there is no body (a HEAD request).
 pub fn content_length(response: &Response) -> u64 {
     if response.body.is_empty() {
-        if let Some(length) = response
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-        {
+        if let Some(length) = response.header("content-length") {
             return length.parse().unwrap_or(0);
         }
     }
@@ -208,25 +368,92 @@ fn describe_duration(duration: Duration) -> String {
     }
 }
 
-/// Turns a reqwest error into a message that names the cause and the host.
-fn describe_error(error: &reqwest::Error, url: &Url) -> String {
-    let target = match (url.host_str(), url.port_or_known_default()) {
+/// Returns `host:port` of `url`, the form failure messages name a server by.
+fn target(url: &Url) -> String {
+    match (url.host_str(), url.port_or_known_default()) {
         (Some(host), Some(port)) => format!("{host}:{port}"),
         (Some(host), None) => host.to_owned(),
         _ => url.as_str().to_owned(),
+    }
+}
+
+/// Turns a transport error of the HTTP/1.1 client into a message that names the cause and
+/// the server.
+fn describe_transport_error(error: &TransportError, url: &Url) -> String {
+    let target = target(url);
+    match error {
+        TransportError::Dns(error) => format!(
+            "DNS lookup failed for {}: {error}",
+            url.host_str().unwrap_or("the host")
+        ),
+        TransportError::Connect(error) if too_many_open_files(error) => {
+            describe_open_file_limit(&target)
+        }
+        TransportError::Connect(error) => match error.kind() {
+            io::ErrorKind::ConnectionRefused => {
+                format!("connection refused by {target}: is the server running?")
+            }
+            _ => format!("cannot connect to {target}: {error}"),
+        },
+        TransportError::Io { error, .. } => match error.kind() {
+            io::ErrorKind::ConnectionReset => format!("connection reset by {target}"),
+            io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => {
+                format!("connection closed by {target}")
+            }
+            _ => format!("request to {target} failed: {error}"),
+        },
+        TransportError::Closed { .. } => {
+            format!("connection closed by {target} before the response was complete")
+        }
+        TransportError::InvalidResponse(detail) => {
+            format!("invalid HTTP response from {target}: {detail}")
+        }
+        TransportError::Decode(detail) => {
+            format!("cannot read the response body from {target}: {detail}")
+        }
+    }
+}
+
+fn too_many_open_files(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        matches!(error.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
+}
+
+fn describe_open_file_limit(target: &str) -> String {
+    let limit = match crate::open_files::soft_limit() {
+        Some(limit) => format!("the open-file limit of {limit}"),
+        None => "the open-file limit".to_owned(),
     };
+    format!(
+        "too many open files: cannot open a connection to {target} within {limit}; each user \
+         keeps its own connection open, so raise the limit (`ulimit -n`), run fewer users, or \
+         send `Connection: close` in the requests' headers"
+    )
+}
+
+/// Turns a reqwest error (`https://` URLs) into a message that names the cause and the host.
+fn describe_reqwest_error(error: &reqwest::Error, url: &Url) -> String {
+    let target = target(url);
     let mut source = error.source();
     let mut innermost = error.to_string();
     while let Some(cause) = source {
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+        if let Some(io) = cause.downcast_ref::<io::Error>() {
+            if too_many_open_files(io) {
+                return describe_open_file_limit(&target);
+            }
             match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => {
+                io::ErrorKind::ConnectionRefused => {
                     return format!("connection refused by {target}: is the server running?")
                 }
-                std::io::ErrorKind::ConnectionReset => {
-                    return format!("connection reset by {target}")
-                }
-                std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::BrokenPipe => {
+                io::ErrorKind::ConnectionReset => return format!("connection reset by {target}"),
+                io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => {
                     return format!("connection closed by {target}")
                 }
                 _ => {}
@@ -258,4 +485,25 @@ fn describe_error(error: &reqwest::Error, url: &Url) -> String {
         return format!("cannot read the response body from {target}: {innermost}");
     }
     format!("request to {target} failed: {innermost}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_match_any_case() {
+        let head = b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Other: x\r\nset-cookie:b=2 \r\n\r\n";
+        let values: Vec<&[u8]> = header_values(head, "set-cookie").collect();
+        assert_eq!(values, [&b"a=1"[..], &b"b=2"[..]]);
+        assert_eq!(header_values(head, "x-missing").count(), 0);
+    }
+
+    #[test]
+    fn connection_close_is_found_among_tokens() {
+        let mut headers = HeaderMap::new();
+        assert!(!asks_to_close(&headers));
+        headers.insert(CONNECTION, HeaderValue::from_static("Upgrade, Close"));
+        assert!(asks_to_close(&headers));
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod dispatch;
+pub mod http1;
 pub mod lag;
 pub mod request;
 pub mod runner;

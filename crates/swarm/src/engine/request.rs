@@ -85,7 +85,11 @@ async fn execute(
         Ok(outgoing) => outgoing,
         Err(message) => return (name, Err((0, message))),
     };
-    let response = match env.client.send(outgoing, &user.jar).await {
+    let response = match env
+        .client
+        .send(outgoing, &user.jar, &mut user.connections)
+        .await
+    {
         Ok(response) => response,
         Err(message) => return (name, Err((0, message))),
     };
@@ -336,11 +340,7 @@ fn capture(
                     Some(other) => other.to_string(),
                 }
             }
-            CaptureSource::Header(name) => match response
-                .headers
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-            {
+            CaptureSource::Header(name) => match response.header(name.as_str()) {
                 Some(value) => value.to_owned(),
                 None => {
                     return Err(format!(

@@ -11,6 +11,7 @@ use rand::Rng;
 use tokio::sync::{mpsc, watch};
 
 use super::client::{CookieJar, HttpClient};
+use super::http1::Connections;
 use super::lag::ScheduleLag;
 use super::request::perform;
 use super::wait::Pacer;
@@ -64,6 +65,8 @@ pub struct UserState {
     pub index: usize,
     pub variables: HashMap<String, String>,
     pub jar: CookieJar,
+    /// Keep-alive connections, closed when the user is dropped.
+    pub connections: Connections,
     pub data_row: Option<usize>,
 }
 
@@ -83,6 +86,7 @@ pub async fn run_user(env: Arc<UserEnv>, index: usize, mut stop: watch::Receiver
         index,
         variables: class.variables.iter().cloned().collect(),
         jar: CookieJar::default(),
+        connections: Connections::default(),
         data_row,
     };
     let behaviour = &class.behaviour;
