@@ -339,6 +339,87 @@ async fn list_returns_tweets_in_order_and_filters_status() {
     );
 }
 
+/// Returns the raw body of `GET path`.
+async fn get_bytes(app: &TestApp, path: &str, token: &str) -> Vec<u8> {
+    let response = with_token(app.get(path), token).send().await.unwrap();
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn list_bytes_match_details_and_compact_json() {
+    let app = spawn_app().await;
+    let token = app.token(ADMIN).await;
+    let bodies = [
+        "plain",
+        "quotes \" and \\ backslash",
+        "line\nbreak and tab\t and \u{1} control",
+        "</script> & <b>markup</b>",
+        "non-ASCII: caf\u{e9}, \u{1f600}, \u{2028}",
+    ];
+    for body in bodies {
+        let (status, created) = post_form(&app, &token, &[("handle", "1"), ("body", body)]).await;
+        assert_eq!(status, 201, "{created}");
+    }
+    // A posted tweet has a twitter_id, a scheduled one an eta with a fraction of zero.
+    send_json(
+        &app,
+        Method::PATCH,
+        "/api/tweets/2/",
+        &token,
+        json!({"status": 1}),
+    )
+    .await;
+    send_json(
+        &app,
+        Method::PATCH,
+        "/api/tweets/3/",
+        &token,
+        json!({"status": 3, "eta": "2099-01-01T12:00:00Z"}),
+    )
+    .await;
+
+    let list = get_bytes(&app, "/api/tweets/", &token).await;
+    let mut details = Vec::new();
+    for id in 1..=bodies.len() {
+        details.push(get_bytes(&app, &format!("/api/tweets/{id}/"), &token).await);
+    }
+
+    let expected = [b"[".to_vec(), details.join(&b","[..]), b"]".to_vec()].concat();
+    assert_eq!(
+        String::from_utf8_lossy(&list),
+        String::from_utf8_lossy(&expected)
+    );
+    // serde_json writes a parsed value back in the same compact form and field order.
+    let value: Value = serde_json::from_slice(&list).unwrap();
+    assert_eq!(serde_json::to_vec(&value).unwrap(), list);
+    let keys: Vec<&str> = value[2]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "handle",
+            "screen_name",
+            "body",
+            "status",
+            "eta",
+            "twitter_id",
+            "author",
+            "created",
+            "last_editor",
+            "last_modified"
+        ]
+    );
+    assert_eq!(value[1]["body"], bodies[1]);
+    assert_eq!(value[2]["eta"], "2099-01-01T12:00:00Z");
+    assert_eq!(value[0]["author"], "admin");
+}
+
 #[tokio::test]
 async fn list_requires_a_valid_token() {
     let app = spawn_app().await;

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::response::Unrendered;
+use super::response::{Payload, Unrendered};
 use super::{ApiError, ApiResponse};
 use crate::auth::{self, AuthError, Caller};
 use crate::state::AppState;
@@ -184,15 +184,17 @@ pub fn render(result: ApiResponse, format: Format, resource: &Resource) -> Respo
     headers.insert(header::VARY, HeaderValue::from_static("Accept, Cookie"));
 
     // The browsable API's layer turns the JSON into an HTML page with this data.
-    let page = (format == Format::BrowsableApi)
-        .then(|| crate::html::PageData::new(body.clone(), resource));
+    let page = (format == Format::BrowsableApi).then(|| {
+        let value = body.clone().map(Payload::into_value);
+        crate::html::PageData::new(value, resource)
+    });
     let body = match body {
-        Some(value) => {
+        Some(payload) => {
             headers.insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
-            Body::from(serde_json::to_vec(&value).unwrap_or_default())
+            Body::from(payload.into_bytes())
         }
         None => Body::empty(),
     };

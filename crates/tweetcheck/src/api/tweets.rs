@@ -2,6 +2,9 @@
 
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::{get, MethodRouter};
+use futures::TryStreamExt;
+use http::StatusCode;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::fields::{optional_pk, optional_string};
@@ -10,8 +13,8 @@ use super::{field_error, ApiError, ApiResponse, FieldErrors, Fields, Resource};
 use crate::auth::caller::email_without_domain;
 use crate::auth::{Caller, User};
 use crate::db::actions::{self, ActionKind, NewAction};
-use crate::db::time;
-use crate::db::tweets::{self, HandleRef, Scope, TweetRow, TweetValues};
+use crate::db::time::{self, ApiDatetime};
+use crate::db::tweets::{self, HandleRef, Scope, TweetRow, TweetValues, TweetView};
 use crate::domain::{eta, tweet_body, twitter_id, TweetStatus};
 use crate::state::AppState;
 
@@ -48,22 +51,57 @@ pub fn scope(user: &User) -> Scope {
     }
 }
 
-/// Converts a tweet row into the API's representation.
-pub fn to_json(row: &TweetRow) -> Value {
-    json!({
-        "id": row.id,
-        "handle": row.handle_id,
-        "screen_name": row.screen_name,
-        "body": row.body,
-        "status": row.status,
-        "eta": row.eta.as_deref().map(time::display),
-        "twitter_id": row.twitter_id,
-        "author": row.author_email.as_deref().map(email_without_domain),
-        "created": time::display(&row.created),
-        "last_editor": row.last_editor_email.as_deref().map(email_without_domain),
-        "last_modified": time::display(&row.last_modified),
+/// A tweet as the API shows it, with the fields in the API's order.
+#[derive(Serialize)]
+struct TweetJson<'r> {
+    id: i64,
+    handle: i64,
+    screen_name: &'r str,
+    body: &'r str,
+    status: i64,
+    eta: Option<ApiDatetime<'r>>,
+    twitter_id: &'r str,
+    author: Option<&'r str>,
+    created: ApiDatetime<'r>,
+    last_editor: Option<&'r str>,
+    last_modified: ApiDatetime<'r>,
+}
+
+impl<'r> From<TweetView<'r>> for TweetJson<'r> {
+    fn from(tweet: TweetView<'r>) -> TweetJson<'r> {
+        TweetJson {
+            id: tweet.id,
+            handle: tweet.handle_id,
+            screen_name: tweet.screen_name,
+            body: tweet.body,
+            status: tweet.status,
+            eta: tweet.eta.map(ApiDatetime),
+            twitter_id: tweet.twitter_id,
+            author: tweet.author_email.map(email_without_domain),
+            created: ApiDatetime(tweet.created),
+            last_editor: tweet.last_editor_email.map(email_without_domain),
+            last_modified: ApiDatetime(tweet.last_modified),
+        }
+    }
+}
+
+/// Appends the API's representation of `tweet` to `out`.
+fn write_json(out: &mut Vec<u8>, tweet: TweetView<'_>) -> Result<(), ApiError> {
+    serde_json::to_writer(out, &TweetJson::from(tweet)).map_err(|error| {
+        ApiError::Internal(anyhow::Error::new(error).context("failed to write a tweet"))
     })
 }
+
+/// Builds the response for one tweet.
+fn tweet_response(status: StatusCode, row: &TweetRow) -> Result<ApiResponse, ApiError> {
+    let mut out = Vec::with_capacity(512);
+    write_json(&mut out, row.view())?;
+    Ok(ApiResponse::serialized(status, out))
+}
+
+/// The bytes first reserved for a list response, enough for 16 tweets with short bodies.
+/// Longer lists grow the buffer by doubling.
+const LIST_CAPACITY: usize = 16 * 384;
 
 async fn list(
     State(state): State<AppState>,
@@ -72,11 +110,19 @@ async fn list(
 ) -> Result<ApiResponse, ApiError> {
     let status = status_filter(query.as_deref())?;
 
-    let rows = tweets::list(&state.db.reader, scope(&user), status).await?;
+    // Each row is written as soon as it arrives, so no tweet is copied out of its row.
+    let mut rows = tweets::list(&state.db.reader, scope(&user), status);
+    let mut out = Vec::with_capacity(LIST_CAPACITY);
+    out.push(b'[');
+    while let Some(row) = rows.try_next().await? {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        write_json(&mut out, TweetView::decode(&row)?)?;
+    }
+    out.push(b']');
 
-    Ok(ApiResponse::ok(Value::Array(
-        rows.iter().map(to_json).collect(),
-    )))
+    Ok(ApiResponse::serialized(StatusCode::OK, out))
 }
 
 /// Parses the `?status=` filter. An empty value means no filter, as in django-filter.
@@ -261,7 +307,7 @@ async fn create(
         last_editor_email: Some(user.email.clone()),
         last_modified: now,
     };
-    Ok(ApiResponse::created(to_json(&row)))
+    tweet_response(StatusCode::CREATED, &row)
 }
 
 /// Parses the id in a detail path. Anything but an integer matches no tweet.
@@ -278,7 +324,7 @@ async fn retrieve(
     let row = tweets::get(&state.db.reader, scope(&user), id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(ApiResponse::ok(to_json(&row)))
+    tweet_response(StatusCode::OK, &row)
 }
 
 async fn replace(
@@ -366,7 +412,7 @@ async fn update(
     if values.eta.is_some() || old_status == TweetStatus::Scheduled {
         state.schedule_changed.notify_one();
     }
-    Ok(ApiResponse::ok(to_json(&row)))
+    tweet_response(StatusCode::OK, &row)
 }
 
 async fn destroy(

@@ -1,6 +1,8 @@
 //! Tweet rows and the queries that read and write them.
 
-use sqlx::{SqliteConnection, SqliteExecutor};
+use futures::stream::BoxStream;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqliteExecutor};
 
 /// A tweet joined with its handle's screen name and the e-mail addresses of its author and last
 /// editor, which the API shows.
@@ -20,13 +22,32 @@ pub struct TweetRow {
     pub last_modified: String,
 }
 
-const SELECT: &str = "SELECT t.id, t.handle_id, h.screen_name, h.organization_id, t.body, \
-     t.status, t.eta, t.twitter_id, author.email AS author_email, t.created, \
-     editor.email AS last_editor_email, t.last_modified \
-     FROM tweets t \
-     JOIN handles h ON h.id = t.handle_id \
-     LEFT JOIN users author ON author.id = t.author_id \
-     LEFT JOIN users editor ON editor.id = t.last_editor_id";
+/// The columns of [`TweetRow`], in its field order, and the joins they come from.
+macro_rules! select_tweets {
+    () => {
+        "SELECT t.id, t.handle_id, h.screen_name, h.organization_id, t.body, \
+         t.status, t.eta, t.twitter_id, author.email AS author_email, t.created, \
+         editor.email AS last_editor_email, t.last_modified \
+         FROM tweets t \
+         JOIN handles h ON h.id = t.handle_id \
+         LEFT JOIN users author ON author.id = t.author_id \
+         LEFT JOIN users editor ON editor.id = t.last_editor_id"
+    };
+}
+
+/// The condition for tweets in a [`Scope`], with the organization as `?1` and the user as `?2`.
+macro_rules! in_scope {
+    () => {
+        "(h.organization_id = ?1 OR (?1 IS NULL AND t.author_id = ?2))"
+    };
+}
+
+const LIST: &str = concat!(
+    select_tweets!(),
+    " WHERE ",
+    in_scope!(),
+    " AND (?3 IS NULL OR t.status = ?3) ORDER BY t.id"
+);
 
 /// The tweets visible to a caller: those of their organization's handles, or for a user without
 /// an organization only the tweets they wrote.
@@ -36,21 +57,76 @@ pub struct Scope {
     pub user_id: i64,
 }
 
-const SCOPE: &str = "(h.organization_id = ?1 OR (?1 IS NULL AND t.author_id = ?2))";
+/// A tweet borrowed from a row of [`list`] or from a [`TweetRow`]: the same fields without
+/// copying the text.
+#[derive(Clone, Copy, Debug)]
+pub struct TweetView<'r> {
+    pub id: i64,
+    pub handle_id: i64,
+    pub screen_name: &'r str,
+    pub organization_id: i64,
+    pub body: &'r str,
+    pub status: i64,
+    pub eta: Option<&'r str>,
+    pub twitter_id: &'r str,
+    pub author_email: Option<&'r str>,
+    pub created: &'r str,
+    pub last_editor_email: Option<&'r str>,
+    pub last_modified: &'r str,
+}
 
-/// Lists the tweets in `scope`, oldest first, optionally only those with `status`. One query.
-pub async fn list<'e>(
-    executor: impl SqliteExecutor<'e>,
+impl<'r> TweetView<'r> {
+    /// Decodes a row of [`list`] by column index, which skips the lookup by name and the
+    /// copies of the text columns.
+    pub fn decode(row: &'r SqliteRow) -> sqlx::Result<TweetView<'r>> {
+        Ok(TweetView {
+            id: row.try_get(0)?,
+            handle_id: row.try_get(1)?,
+            screen_name: row.try_get(2)?,
+            organization_id: row.try_get(3)?,
+            body: row.try_get(4)?,
+            status: row.try_get(5)?,
+            eta: row.try_get(6)?,
+            twitter_id: row.try_get(7)?,
+            author_email: row.try_get(8)?,
+            created: row.try_get(9)?,
+            last_editor_email: row.try_get(10)?,
+            last_modified: row.try_get(11)?,
+        })
+    }
+}
+
+impl TweetRow {
+    pub fn view(&self) -> TweetView<'_> {
+        TweetView {
+            id: self.id,
+            handle_id: self.handle_id,
+            screen_name: &self.screen_name,
+            organization_id: self.organization_id,
+            body: &self.body,
+            status: self.status,
+            eta: self.eta.as_deref(),
+            twitter_id: &self.twitter_id,
+            author_email: self.author_email.as_deref(),
+            created: &self.created,
+            last_editor_email: self.last_editor_email.as_deref(),
+            last_modified: &self.last_modified,
+        }
+    }
+}
+
+/// Streams the tweets in `scope`, oldest first, optionally only those with `status`, as rows
+/// for [`TweetView::decode`]. One query.
+pub fn list<'e>(
+    executor: impl SqliteExecutor<'e> + 'e,
     scope: Scope,
     status: Option<i64>,
-) -> sqlx::Result<Vec<TweetRow>> {
-    let sql = format!("{SELECT} WHERE {SCOPE} AND (?3 IS NULL OR t.status = ?3) ORDER BY t.id");
-    sqlx::query_as(&sql)
+) -> BoxStream<'e, sqlx::Result<SqliteRow>> {
+    sqlx::query(LIST)
         .bind(scope.organization_id)
         .bind(scope.user_id)
         .bind(status)
-        .fetch_all(executor)
-        .await
+        .fetch(executor)
 }
 
 /// Fetches one tweet if it exists in `scope`.
@@ -59,8 +135,8 @@ pub async fn get<'e>(
     scope: Scope,
     id: i64,
 ) -> sqlx::Result<Option<TweetRow>> {
-    let sql = format!("{SELECT} WHERE {SCOPE} AND t.id = ?3");
-    sqlx::query_as(&sql)
+    const GET: &str = concat!(select_tweets!(), " WHERE ", in_scope!(), " AND t.id = ?3");
+    sqlx::query_as(GET)
         .bind(scope.organization_id)
         .bind(scope.user_id)
         .bind(id)
@@ -70,8 +146,8 @@ pub async fn get<'e>(
 
 /// Fetches one tweet whatever its organization, for the scheduler.
 pub async fn get_any(connection: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<TweetRow>> {
-    let sql = format!("{SELECT} WHERE t.id = ?1");
-    sqlx::query_as(&sql)
+    const GET_ANY: &str = concat!(select_tweets!(), " WHERE t.id = ?1");
+    sqlx::query_as(GET_ANY)
         .bind(id)
         .fetch_optional(connection)
         .await
