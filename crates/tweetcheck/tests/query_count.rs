@@ -1,6 +1,7 @@
 //! Every list costs one SQL statement, whatever its length.
 //!
-//! sqlx reports each statement it runs as a `tracing` event with the target `sqlx::query`. The
+//! sqlx reports each statement it runs as a `tracing` event with the target `sqlx::query`, and
+//! the statements that the server steps itself log one under `db::direct::LOG_TARGET`. The
 //! server runs in this process, so a subscriber that counts those events counts the server's
 //! statements. The subscriber is global, so this file contains a single test: another test running
 //! beside it would add its own statements.
@@ -21,7 +22,8 @@ struct StatementCounter(Arc<AtomicUsize>);
 
 impl<S: Subscriber> Layer<S> for StatementCounter {
     fn on_event(&self, event: &Event<'_>, _context: Context<'_, S>) {
-        if event.metadata().target() == "sqlx::query" {
+        let target = event.metadata().target();
+        if target == "sqlx::query" || target == tweetcheck::db::direct::LOG_TARGET {
             self.0.fetch_add(1, Ordering::SeqCst);
         }
     }

@@ -88,6 +88,8 @@ pub enum ApiError {
     Overloaded,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    DirectQuery(#[from] crate::db::direct::DirectError),
     #[error("{0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -108,7 +110,9 @@ impl ApiError {
             }
             ApiError::Rejected { status, .. } | ApiError::Custom { status, .. } => *status,
             ApiError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Database(_) | ApiError::DirectQuery(_) | ApiError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -122,6 +126,7 @@ impl ApiError {
             ApiError::Custom { body, .. } => body,
             ApiError::Unauthenticated(AuthError::Database(_))
             | ApiError::Database(_)
+            | ApiError::DirectQuery(_)
             | ApiError::Internal(_) => {
                 tracing::error!(error = %self, "request failed");
                 json!({ "detail": "A server error occurred." })

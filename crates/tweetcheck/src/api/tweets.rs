@@ -2,7 +2,6 @@
 
 use axum::extract::{Path, RawQuery, State};
 use axum::routing::{get, MethodRouter};
-use futures::TryStreamExt;
 use http::StatusCode;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -110,16 +109,15 @@ async fn list(
 ) -> Result<ApiResponse, ApiError> {
     let status = status_filter(query.as_deref())?;
 
-    // Each row is written as soon as it arrives, so no tweet is copied out of its row.
-    let mut rows = tweets::list(&state.db.reader, scope(&user), status);
     let mut out = Vec::with_capacity(LIST_CAPACITY);
     out.push(b'[');
-    while let Some(row) = rows.try_next().await? {
+    tweets::for_each_in_list(&state.db.reader, scope(&user), status, |tweet| {
         if out.len() > 1 {
             out.push(b',');
         }
-        write_json(&mut out, TweetView::decode(&row)?)?;
-    }
+        write_json(&mut out, tweet)
+    })
+    .await?;
     out.push(b']');
 
     Ok(ApiResponse::serialized(StatusCode::OK, out))

@@ -1,6 +1,7 @@
 //! The SQLite database: connection pools, migrations and seed data.
 
 pub mod actions;
+pub mod direct;
 pub mod outbox;
 mod seed;
 pub mod time;

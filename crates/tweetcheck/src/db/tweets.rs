@@ -1,8 +1,8 @@
 //! Tweet rows and the queries that read and write them.
 
-use futures::stream::BoxStream;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqliteExecutor};
+use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+
+use super::direct::{self, DirectError, Statement};
 
 /// A tweet joined with its handle's screen name and the e-mail addresses of its author and last
 /// editor, which the API shows.
@@ -57,7 +57,7 @@ pub struct Scope {
     pub user_id: i64,
 }
 
-/// A tweet borrowed from a row of [`list`] or from a [`TweetRow`]: the same fields without
+/// A tweet borrowed from a row of [`for_each_in_list`] or from a [`TweetRow`]: the same fields without
 /// copying the text.
 #[derive(Clone, Copy, Debug)]
 pub struct TweetView<'r> {
@@ -76,22 +76,21 @@ pub struct TweetView<'r> {
 }
 
 impl<'r> TweetView<'r> {
-    /// Decodes a row of [`list`] by column index, which skips the lookup by name and the
-    /// copies of the text columns.
-    pub fn decode(row: &'r SqliteRow) -> sqlx::Result<TweetView<'r>> {
+    /// Reads a row of [`LIST`] by column index, borrowing its text.
+    fn read(row: &direct::Row<'r>) -> Result<TweetView<'r>, DirectError> {
         Ok(TweetView {
-            id: row.try_get(0)?,
-            handle_id: row.try_get(1)?,
-            screen_name: row.try_get(2)?,
-            organization_id: row.try_get(3)?,
-            body: row.try_get(4)?,
-            status: row.try_get(5)?,
-            eta: row.try_get(6)?,
-            twitter_id: row.try_get(7)?,
-            author_email: row.try_get(8)?,
-            created: row.try_get(9)?,
-            last_editor_email: row.try_get(10)?,
-            last_modified: row.try_get(11)?,
+            id: row.int(0)?,
+            handle_id: row.int(1)?,
+            screen_name: row.text(2)?,
+            organization_id: row.int(3)?,
+            body: row.text(4)?,
+            status: row.int(5)?,
+            eta: row.optional_text(6)?,
+            twitter_id: row.text(7)?,
+            author_email: row.optional_text(8)?,
+            created: row.text(9)?,
+            last_editor_email: row.optional_text(10)?,
+            last_modified: row.text(11)?,
         })
     }
 }
@@ -115,18 +114,28 @@ impl TweetRow {
     }
 }
 
-/// Streams the tweets in `scope`, oldest first, optionally only those with `status`, as rows
-/// for [`TweetView::decode`]. One query.
-pub fn list<'e>(
-    executor: impl SqliteExecutor<'e> + 'e,
+/// Calls `visit` with each tweet in `scope`, oldest first, optionally only those with
+/// `status`. One statement, stepped by [`direct::Statement`] so that no row is copied.
+pub async fn for_each_in_list<E>(
+    pool: &SqlitePool,
     scope: Scope,
     status: Option<i64>,
-) -> BoxStream<'e, sqlx::Result<SqliteRow>> {
-    sqlx::query(LIST)
-        .bind(scope.organization_id)
-        .bind(scope.user_id)
-        .bind(status)
-        .fetch(executor)
+    mut visit: impl FnMut(TweetView<'_>) -> Result<(), E>,
+) -> Result<(), E>
+where
+    E: From<DirectError>,
+{
+    let mut connection = pool.acquire().await.map_err(DirectError::Lock)?;
+    let mut lock = connection.lock_handle().await.map_err(DirectError::Lock)?;
+
+    let mut statement = Statement::prepare(&mut lock, LIST)?;
+    statement.bind_optional_i64(1, scope.organization_id)?;
+    statement.bind_optional_i64(2, Some(scope.user_id))?;
+    statement.bind_optional_i64(3, status)?;
+    while let Some(row) = statement.next_row()? {
+        visit(TweetView::read(&row)?)?;
+    }
+    Ok(())
 }
 
 /// Fetches one tweet if it exists in `scope`.
