@@ -56,7 +56,7 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Err(message) = check_html_path(&settings) {
         return usage_error(&message);
     }
-    crate::open_files::raise_open_file_limit(settings.users);
+    crate::open_files::raise_open_file_limit();
 
     if !settings.headless {
         return crate::web::run_web_ui(scenario, &settings, &cli.swarmfile, cli.web_auth.clone());

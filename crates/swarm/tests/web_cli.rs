@@ -21,10 +21,36 @@ async fn start_swarm_binary(swarmfile: &std::path::Path, extra_args: &[&str]) ->
 /// Starts the `swarm` binary with exactly `args` after `-f swarmfile`, and returns it with the
 /// URL from its "Starting web interface at URL" log line.
 async fn start_swarm_binary_with(swarmfile: &std::path::Path, args: &[&str]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_swarm"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_swarm"));
+    command.arg("-f").arg(swarmfile).args(args);
+    start_swarm_command(command).await
+}
+
+/// Starts the `swarm` binary through `sh` with the open-file limits set to `soft` and `hard`
+/// first, and returns it with the URL it logged.
+#[cfg(unix)]
+async fn start_swarm_binary_with_file_limit(
+    soft: u32,
+    hard: u32,
+    swarmfile: &std::path::Path,
+    args: &[&str],
+) -> (Child, String) {
+    let script = format!("ulimit -Sn {soft} && ulimit -Hn {hard} && exec \"$0\" \"$@\"");
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_swarm"))
         .arg("-f")
         .arg(swarmfile)
-        .args(args)
+        .args(args);
+    start_swarm_command(command).await
+}
+
+/// Spawns `command` (the `swarm` binary, perhaps through `sh`) and returns it with the URL
+/// from its "Starting web interface at URL" log line.
+async fn start_swarm_command(mut command: Command) -> (Child, String) {
+    let mut child = command
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
@@ -365,4 +391,55 @@ async fn sigterm_in_web_mode_writes_reports() {
         .expect("an Aggregated row");
     let count: u64 = aggregated.split(',').nth(2).unwrap().parse().unwrap();
     assert!(count >= requests, "{aggregated}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn web_start_warns_about_open_file_limit() {
+    let target = start_target().await;
+    let folder = tempfile::tempdir().unwrap();
+    let swarmfile = folder.path().join("swarmfile.toml");
+    std::fs::write(&swarmfile, swarmfile_text(target.addr)).unwrap();
+    let client = reqwest::Client::new();
+    // The command line requests 2 users, which fit. The form requests 5,000, which do not.
+    let (child, url) = start_swarm_binary_with_file_limit(
+        256,
+        512,
+        &swarmfile,
+        &["--web-host", "127.0.0.1", "-P", "0", "-u", "2"],
+    )
+    .await;
+
+    // One user spawns per second, so the 2 s run starts only two or three of the 5,000 users.
+    let response = client
+        .post(format!("{url}/swarm"))
+        .form(&[
+            ("user_count", "5000"),
+            ("spawn_rate", "1"),
+            ("host", &format!("http://{}", target.addr)),
+            ("run_time", "2s"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let logs: serde_json::Value = client
+        .get(format!("{url}/logs"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let status = interrupt(child).await;
+
+    let lines = logs["master"].as_array().expect("master log lines");
+    let warning = "5000 users may need more open files than the limit of 512";
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.as_str().is_some_and(|line| line.contains(warning))),
+        "{logs}"
+    );
+    assert!(status.success(), "{status}");
 }

@@ -210,6 +210,9 @@ impl Runner {
             "INFO",
             format!("Ramping to {target} users at a rate of {rate:.2} per second"),
         );
+        if let Some(warning) = crate::open_files::limit_warning(target) {
+            shared.log("WARNING", warning);
+        }
         control.spawner = Some(tokio::spawn(ramp(Arc::downgrade(shared), target, rate)));
         Ok(())
     }
