@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use crate::cli::{tracing_level, Cli, Settings};
 use crate::engine::tags::filter_by_tags;
 use crate::headless::{self, Outcome};
-use crate::report::final_reports::check_html_path;
+use crate::report::final_reports::check_report_paths;
 use crate::scenario::{self, Scenario, TaskKind, TaskSet};
 
 /// Exit code of a usage or swarmfile error.
@@ -25,6 +25,9 @@ pub fn run(cli: Cli) -> ExitCode {
     init_logging(&settings.loglevel);
 
     if cli.check {
+        if let Err(message) = check_report_paths(&settings) {
+            return usage_error(&message);
+        }
         let tasks: usize = scenario
             .classes
             .iter()
@@ -53,7 +56,7 @@ pub fn run(cli: Cli) -> ExitCode {
         return ExitCode::SUCCESS;
     }
 
-    if let Err(message) = check_html_path(&settings) {
+    if let Err(message) = check_report_paths(&settings) {
         return usage_error(&message);
     }
     crate::open_files::raise_open_file_limit();

@@ -135,6 +135,75 @@ async fn unwritable_reports_exit_2_before_the_run() {
     assert!(!missing_html.exists());
 }
 
+#[tokio::test]
+async fn check_rejects_unwritable_report_paths() {
+    let file = swarmfile(SIMPLE);
+    let folder = file.folder.path();
+    let blocker = folder.join("blocker");
+    std::fs::write(&blocker, "a file where a folder is expected").unwrap();
+    let under_file = blocker.join("sub/run");
+    let csv_folder_name = folder.join("taken");
+    std::fs::create_dir(folder.join("taken_stats.csv")).unwrap();
+    let cases = [
+        (
+            vec!["--html", "/nonexistent/dir/x.html"],
+            "cannot write the HTML report to /nonexistent/dir/x.html".to_owned(),
+            "The folder /nonexistent/dir does not exist",
+        ),
+        (
+            vec!["--csv", under_file.to_str().unwrap()],
+            format!("{} is a file, not a folder", blocker.display()),
+            "Remove it or choose another --csv prefix",
+        ),
+        (
+            vec!["--csv", csv_folder_name.to_str().unwrap()],
+            format!("{}_stats.csv: it is a folder", csv_folder_name.display()),
+            "choose another --csv prefix",
+        ),
+    ];
+    for (report_args, names_path, says_what_to_do) in cases {
+        let mut args = vec!["--check", "-f", file.path.to_str().unwrap()];
+        args.extend(report_args.iter().copied());
+        let output = run_swarm(&args).await;
+
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{report_args:?}: {stderr}");
+        assert!(stderr.contains(&names_path), "{report_args:?}: {stderr}");
+        assert!(
+            stderr.contains(says_what_to_do),
+            "{report_args:?}: {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{report_args:?}");
+    }
+}
+
+#[tokio::test]
+async fn check_leaves_no_report_files() {
+    let file = swarmfile(SIMPLE);
+    let folder = file.folder.path();
+    let html = folder.join("report.html");
+    let csv_prefix = folder.join("new/run");
+    let before: Vec<_> = std::fs::read_dir(folder).unwrap().collect();
+
+    let output = run_swarm(&[
+        "--check",
+        "-f",
+        file.path.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+        "--csv",
+        csv_prefix.to_str().unwrap(),
+    ])
+    .await;
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let after: Vec<_> = std::fs::read_dir(folder).unwrap().collect();
+    assert_eq!(after.len(), before.len(), "{after:?}");
+    assert!(!html.exists());
+    assert!(!folder.join("new").exists());
+}
+
 /// Runs swarm through `sh` with the open-file limits set to `soft` and `hard` first.
 #[cfg(unix)]
 async fn run_swarm_with_file_limit(

@@ -169,6 +169,65 @@ fn folder_error(folder: &Path, error: io::Error) -> io::Error {
     io::Error::new(error.kind(), message)
 }
 
+/// Suffixes of the four files that `--csv PREFIX` writes.
+const FILE_SUFFIXES: [&str; 4] = [
+    "_stats.csv",
+    "_stats_history.csv",
+    "_failures.csv",
+    "_exceptions.csv",
+];
+
+/// Checks that the CSV files of `prefix` can be written, without creating them or their
+/// folder: the nearest existing folder on the prefix's path must accept a new file, and none
+/// of the four file names may be a folder.
+pub fn check_prefix(prefix: &str) -> Result<(), String> {
+    let prefix = Path::new(prefix);
+    let folder = prefix
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let existing = folder
+        .ancestors()
+        .map(|ancestor| {
+            if ancestor.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                ancestor
+            }
+        })
+        .find(|ancestor| ancestor.exists() || ancestor.is_symlink())
+        .unwrap_or(Path::new("."));
+    if !existing.is_dir() {
+        return Err(format!(
+            "cannot create the folder {}: {} is a file, not a folder. Remove it or choose another --csv prefix.",
+            folder.display(),
+            existing.display()
+        ));
+    }
+    for suffix in FILE_SUFFIXES {
+        let path = path_with_suffix(prefix, suffix);
+        if path.is_dir() {
+            return Err(format!(
+                "cannot write the CSV file {}: it is a folder. Remove it or choose another --csv prefix.",
+                path.display()
+            ));
+        }
+    }
+    // Creating and removing a probe file is the only check that also works for root,
+    // read-only mounts and access control lists, where permission bits mislead.
+    let probe = existing.join(format!(".swarm-check-{}", std::process::id()));
+    match OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(error) => Err(format!(
+            "cannot write the CSV files in the folder {}: {error}. Check its permissions or choose another --csv prefix.",
+            existing.display()
+        )),
+    }
+}
+
 /// Writes the four CSV files of a run: the three tables rewritten on each `write`, the
 /// history appended.
 pub struct CsvWriter {

@@ -7,18 +7,28 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use super::console::{self, Rates};
-use super::csv::CsvWriter;
+use super::csv::{self, CsvWriter};
 use super::{html, json};
 use crate::cli::Settings;
 use crate::engine::Runner;
 use crate::stats::StatsSnapshot;
+
+/// Checks that the `--html` file and the `--csv` files can be written, for `--check` and
+/// before a run. Nothing is left behind on disk.
+pub fn check_report_paths(settings: &Settings) -> Result<(), String> {
+    check_html_path(settings)?;
+    match &settings.csv {
+        Some(prefix) => csv::check_prefix(prefix),
+        None => Ok(()),
+    }
+}
 
 /// Checks before a run that the `--html` file can be written, so a wrong path is reported
 /// at once and not after the whole run.
 ///
 /// A file that does not exist yet is created by the check and removed again, and an existing
 /// file is opened for appending, so its content stays as it was until the run ends.
-pub fn check_html_path(settings: &Settings) -> Result<(), String> {
+fn check_html_path(settings: &Settings) -> Result<(), String> {
     let Some(template) = &settings.html else {
         return Ok(());
     };
