@@ -11,6 +11,7 @@ use crate::report::console::{self, Rates};
 use crate::report::csv::CsvWriter;
 use crate::report::final_reports::write_final_reports;
 use crate::scenario::Scenario;
+use crate::stats::StatsSnapshot;
 
 /// Seconds between two live tables, as in Locust.
 const CONSOLE_INTERVAL: Duration = Duration::from_secs(2);
@@ -20,10 +21,24 @@ const CSV_INTERVAL: Duration = Duration::from_secs(1);
 /// Result of a headless run.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Every request succeeded.
+    /// Every request succeeded and no exception happened.
     Passed,
-    /// At least one request failed.
+    /// At least one request failed or one exception happened, which sets the exit code to
+    /// `--exit-code-on-error` as in Locust.
     Failed,
+}
+
+impl Outcome {
+    pub fn of(snapshot: &StatsSnapshot) -> Self {
+        let clean = snapshot.errors.is_empty()
+            && snapshot.aggregated.num_failures == 0
+            && snapshot.exceptions.is_empty();
+        if clean {
+            Outcome::Passed
+        } else {
+            Outcome::Failed
+        }
+    }
 }
 
 /// Runs the test described by `scenario` and `settings` to the end and writes the reports.
@@ -104,13 +119,7 @@ pub async fn run(scenario: Scenario, settings: &Settings) -> anyhow::Result<Outc
     interrupt.abort();
 
     let snapshot = write_final_reports(&runner, settings, csv.as_mut(), &source).await?;
-    Ok(
-        if snapshot.errors.is_empty() && snapshot.aggregated.num_failures == 0 {
-            Outcome::Passed
-        } else {
-            Outcome::Failed
-        },
-    )
+    Ok(Outcome::of(&snapshot))
 }
 
 /// Installs the Ctrl-C handler and, on Unix, the SIGTERM handler that `kill`, `timeout` and

@@ -3,7 +3,9 @@
 pub mod client;
 pub mod dispatch;
 pub mod http1;
+pub mod inputs;
 pub mod lag;
+pub mod panics;
 pub mod request;
 pub mod runner;
 pub mod tags;

@@ -3,12 +3,10 @@
 //! both clients of `Runner`.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use futures::FutureExt as _;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -17,10 +15,11 @@ use tokio::task::JoinHandle;
 use super::client::HttpClient;
 use super::dispatch::class_order;
 use super::lag::{LagSummary, ScheduleLag, BEHIND_SCHEDULE};
+use super::panics::guard_user;
 use super::user::{run_user, StatsMessage, StopMode, UserEnv};
 use crate::scenario::{Scenario, TaskKind, TaskSet};
 use crate::stats::history::HISTORY_INTERVAL_SECONDS;
-use crate::stats::{unix_now, HistoryPoint, RequestStats, Sample, StatsHistory, StatsSnapshot};
+use crate::stats::{unix_now, HistoryPoint, RequestStats, StatsHistory, StatsSnapshot};
 use crate::timespan::is_valid_spawn_rate;
 
 /// Log lines kept for the web UI, as in Locust.
@@ -676,8 +675,11 @@ async fn ramp(shared: Weak<Shared>, target: usize, rate: f64) {
     let pause = Duration::from_secs_f64(step as f64 / rate);
     let started = Instant::now();
     let mut steps: u32 = 0;
-    let order = match shared.upgrade() {
-        Some(shared) => class_order(&shared.scenario.classes, target),
+    let (order, source) = match shared.upgrade() {
+        Some(shared) => (
+            class_order(&shared.scenario.classes, target),
+            Arc::from(shared.scenario.source.display().to_string()),
+        ),
         None => return,
     };
     loop {
@@ -694,7 +696,7 @@ async fn ramp(shared: Weak<Shared>, target: usize, rate: f64) {
                 control.users.split_off(keep)
             } else {
                 let count = step.min(target - current);
-                spawn_users(&mut control, &order, count);
+                spawn_users(&mut control, &order, count, &source);
                 Vec::new()
             };
             shared.set_user_counts(&control);
@@ -718,8 +720,9 @@ async fn ramp(shared: Weak<Shared>, target: usize, rate: f64) {
     }
 }
 
-/// Starts `count` users; `order` is the class of each position in spawn order.
-fn spawn_users(control: &mut Control, order: &[usize], count: usize) {
+/// Starts `count` users; `order` is the class of each position in spawn order, and `source`
+/// the swarmfile's path for reports.
+fn spawn_users(control: &mut Control, order: &[usize], count: usize, source: &Arc<str>) {
     for _ in 0..count {
         let position = control.users.len();
         let class = order[position];
@@ -727,41 +730,24 @@ fn spawn_users(control: &mut Control, order: &[usize], count: usize) {
         let index = control.next_index;
         control.next_index += 1;
         let (stop, receiver) = watch::channel(StopMode::Run);
-        let task = tokio::spawn(run_user_reporting_panics(env, index, receiver));
+        let task = tokio::spawn(run_user_reporting_panics(
+            env,
+            index,
+            receiver,
+            source.clone(),
+        ));
         control.users.push(UserHandle { class, stop, task });
     }
 }
 
-/// Runs one user and turns a panic into a logged error and a failure in the statistics, so
-/// the run fails visibly instead of going on with one user fewer.
+/// Runs one user; a panic ends only this user and is reported (see `guard_user`).
 async fn run_user_reporting_panics(
     env: Arc<UserEnv>,
     index: usize,
     stop: watch::Receiver<StopMode>,
+    source: Arc<str>,
 ) {
-    let result = AssertUnwindSafe(run_user(env.clone(), index, stop))
-        .catch_unwind()
-        .await;
-    let Err(panic) = result else {
-        return;
-    };
-    let message = panic
-        .downcast_ref::<&str>()
-        .map(|text| (*text).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown cause".to_owned());
-    tracing::error!(
-        "User {index} of class {} stopped after a panic: {message}",
-        env.class.name
-    );
-    env.record(Sample {
-        method: Arc::from("USER"),
-        name: Arc::from(env.class.name.as_str()),
-        at: unix_now(),
-        response_time_us: 0,
-        content_length: 0,
-        error: Some(format!("user stopped after a panic: {message}")),
-    });
+    guard_user(&env, index, &source, run_user(env.clone(), index, stop)).await;
 }
 
 fn finish_ramp(shared: &Shared) {
@@ -805,22 +791,32 @@ async fn aggregate(
     while receiver.recv_many(&mut batch, 1024).await > 0 {
         let mut replies = Vec::new();
         let mut new_errors = Vec::new();
+        let mut new_exceptions = Vec::new();
         {
             let mut stats = stats.lock().expect("stats lock");
             let known_errors = stats.errors.iter().count();
+            let known_exceptions = stats.exceptions.iter().count();
             for message in batch.drain(..) {
                 match message {
                     StatsMessage::Sample(sample) => stats.record(&sample),
+                    StatsMessage::Exception(exception) => stats.record_exception(&exception),
                     StatsMessage::Flush(reply) => replies.push(reply),
                 }
             }
             for error in stats.errors.iter().skip(known_errors) {
                 new_errors.push(format!("{} {}: {}", error.method, error.name, error.error));
             }
+            for exception in stats.exceptions.iter().skip(known_exceptions) {
+                new_exceptions.push(format!("{} at {}", exception.message, exception.location));
+            }
         }
         for error in new_errors {
             tracing::warn!("New failure: {error}");
             push_log(&logs, "WARNING", format!("New failure: {error}"));
+        }
+        for exception in new_exceptions {
+            tracing::error!("New exception: {exception}");
+            push_log(&logs, "ERROR", format!("New exception: {exception}"));
         }
         for reply in replies {
             let _ = reply.send(());

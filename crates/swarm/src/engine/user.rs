@@ -12,11 +12,12 @@ use tokio::sync::{mpsc, watch};
 
 use super::client::{CookieJar, HttpClient};
 use super::http1::Connections;
+use super::inputs::missing_input;
 use super::lag::ScheduleLag;
 use super::request::perform;
 use super::wait::Pacer;
 use crate::scenario::{DataMode, Request, Task, TaskKind, TaskSet, UserClass, WaitTime};
-use crate::stats::Sample;
+use crate::stats::{Sample, UserException};
 
 /// Stop request that the runner sends to a user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +33,7 @@ pub enum StopMode {
 #[derive(Debug)]
 pub enum StatsMessage {
     Sample(Sample),
+    Exception(UserException),
     /// Replies once every message sent before it is recorded.
     Flush(tokio::sync::oneshot::Sender<()>),
 }
@@ -55,6 +57,15 @@ impl UserEnv {
         // The aggregator only goes away when the runner does, so a failed send loses nothing
         // anyone could read.
         let _ = self.samples.send(StatsMessage::Sample(sample));
+    }
+
+    /// Records an exception of this class at `location` (a swarmfile path and line).
+    pub fn record_exception(&self, message: String, location: &str) {
+        let location = format!("{location} (user class {})", self.class.name);
+        let _ = self.samples.send(StatsMessage::Exception(UserException {
+            message,
+            location: location.into(),
+        }));
     }
 }
 
@@ -96,11 +107,11 @@ pub async fn run_user(env: Arc<UserEnv>, index: usize, mut stop: watch::Receiver
         task_loop(&env, &mut user, behaviour, wait_time, None, &mut stop).await;
     }
     // on_stop runs even after an interrupted task, as in Locust; the runner bounds how long.
-    for request in &behaviour.on_stop {
-        perform(&env, &mut user, request).await;
-    }
+    run_to_end(&env, &mut user, &behaviour.on_stop).await;
 }
 
+/// Runs `requests` in order unless the runner requests an immediate stop. An exception skips the
+/// rest of them, as an exception ends a task in Locust.
 async fn run_requests(
     env: &UserEnv,
     user: &mut UserState,
@@ -108,11 +119,26 @@ async fn run_requests(
     stop: &mut watch::Receiver<StopMode>,
 ) -> Flow {
     for request in requests {
+        if let Some(message) = missing_input(env, user, request) {
+            env.record_exception(message, &request.location);
+            break;
+        }
         if let Flow::Stop = unless_stopped_now(stop, perform(env, user, request)).await {
             return Flow::Stop;
         }
     }
     Flow::Continue
+}
+
+/// Runs `on_stop` requests, which a stop does not interrupt.
+async fn run_to_end(env: &UserEnv, user: &mut UserState, requests: &[Request]) {
+    for request in requests {
+        if let Some(message) = missing_input(env, user, request) {
+            env.record_exception(message, &request.location);
+            return;
+        }
+        perform(env, user, request).await;
+    }
 }
 
 /// Runs `work` unless the runner asks to stop at once.
@@ -227,9 +253,7 @@ async fn run_task(
                 ))
                 .await;
             }
-            for request in &group.on_stop {
-                perform(env, user, request).await;
-            }
+            run_to_end(env, user, &group.on_stop).await;
             flow
         }
     }

@@ -165,6 +165,29 @@ pub fn error_table(snapshot: &StatsSnapshot) -> String {
     output
 }
 
+/// Formats the exceptions in the layout of the error report, with where each one happened;
+/// empty when there were none.
+pub fn exception_table(snapshot: &StatsSnapshot) -> String {
+    if snapshot.exceptions.is_empty() {
+        return String::new();
+    }
+    let mut output = String::from("Exception report\n");
+    let _ = writeln!(output, "{:<18} {:<100}", "# occurrences", "Exception");
+    let separator = format!(
+        "{}|{}",
+        "-".repeat(18),
+        "-".repeat(NAME_WIDTH + NAME_WIDTH - 19)
+    );
+    let _ = writeln!(output, "{separator}");
+    for exception in &snapshot.exceptions {
+        let text = format!("{} at {}", exception.message, exception.location);
+        let _ = writeln!(output, "{:<18} {:<100}", exception.count, text);
+    }
+    let _ = writeln!(output, "{separator}");
+    output.push('\n');
+    output
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

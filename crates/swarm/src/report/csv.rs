@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::stats::exceptions::LOCAL_NODE;
 use crate::stats::snapshot::{EntrySummary, PERCENTILES_TO_REPORT};
 use crate::stats::StatsSnapshot;
 
@@ -104,10 +105,21 @@ pub fn failures_csv(snapshot: &StatsSnapshot) -> String {
     output
 }
 
-/// Renders `PREFIX_exceptions.csv`, which has only its header because swarmfiles run no
-/// user code that could raise exceptions.
-pub fn exceptions_csv() -> String {
-    format!("{EXCEPTIONS_HEADER}\r\n")
+/// Renders `PREFIX_exceptions.csv`. The traceback column contains the place in the swarmfile,
+/// and the node is always `local`, as in Locust without workers.
+pub fn exceptions_csv(snapshot: &StatsSnapshot) -> String {
+    let mut output = format!("{EXCEPTIONS_HEADER}\r\n");
+    for exception in &snapshot.exceptions {
+        let row = [
+            exception.count.to_string(),
+            field(&exception.message),
+            field(&exception.location),
+            LOCAL_NODE.to_owned(),
+        ];
+        output.push_str(&row.join(","));
+        output.push_str("\r\n");
+    }
+    output
 }
 
 /// History rows for one moment: with `full_history` one row per entry, then always the
@@ -281,7 +293,7 @@ impl CsvWriter {
         )?;
         replace(
             &path_with_suffix(&self.prefix, "_exceptions.csv"),
-            &exceptions_csv(),
+            &exceptions_csv(snapshot),
         )
     }
 }

@@ -83,6 +83,7 @@ pub async fn write_final_reports(
     eprint!("{}", console::stats_table(&snapshot, Rates::Total));
     eprint!("{}", console::percentile_table(&snapshot));
     eprint!("{}", console::error_table(&snapshot));
+    eprint!("{}", console::exception_table(&snapshot));
     if settings.json {
         println!(
             "{}",

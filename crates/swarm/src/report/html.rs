@@ -147,6 +147,22 @@ pub fn render(input: &ReportInput) -> String {
         page.push_str("</table>\n");
     }
 
+    // As in Locust's report, the section appears only when there are exceptions.
+    if !snapshot.exceptions.is_empty() {
+        page.push_str("<h2>Exceptions statistics</h2>\n");
+        page.push_str("<table><tr><th># Occurrences</th><th>Message</th><th>Where</th></tr>\n");
+        for exception in &snapshot.exceptions {
+            let _ = writeln!(
+                page,
+                "<tr><td>{}</td><td style=\"text-align:left\">{}</td><td style=\"text-align:left\">{}</td></tr>",
+                exception.count,
+                escape(&exception.message),
+                escape(&exception.location)
+            );
+        }
+        page.push_str("</table>\n");
+    }
+
     page.push_str("<h2>Charts</h2>\n");
     let times: Vec<f64> = input.history.iter().map(|point| point.time).collect();
     page.push_str(&line_chart(
@@ -335,7 +351,7 @@ fn format_axis(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::{RequestStats, Sample};
+    use crate::stats::{RequestStats, Sample, UserException};
     use serde_json::json;
 
     #[test]
@@ -348,6 +364,10 @@ mod tests {
             response_time_us: 4_000,
             content_length: 1,
             error: Some("HTTP 500 Internal Server Error".into()),
+        });
+        stats.record_exception(&UserException {
+            message: "variable `token` has no value yet".into(),
+            location: "swarmfile.toml:7 (user class Reader)".into(),
         });
         let snapshot = stats.snapshot(120.0);
         let history: Vec<HistoryPoint> = (0..4)
@@ -380,6 +400,9 @@ mod tests {
         assert!(!page.contains("src=\"http"));
         assert!(page.contains("/a&lt;b&gt;"));
         assert!(page.contains("HTTP 500 Internal Server Error"));
+        assert!(page.contains("<h2>Exceptions statistics</h2>"));
+        assert!(page.contains("variable `token` has no value yet"));
+        assert!(page.contains("swarmfile.toml:7 (user class Reader)"));
         assert!(page.contains("100.0% Reader"));
         assert!(page.contains("(20 s)"));
     }

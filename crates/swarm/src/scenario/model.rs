@@ -140,6 +140,8 @@ pub struct Request {
     pub max_redirects: Option<u32>,
     pub checks: Checks,
     pub captures: Vec<Capture>,
+    /// The swarmfile and line of the request's `path`, such as `swarmfile.toml:12`.
+    pub location: Arc<str>,
 }
 
 #[derive(Clone, Debug)]

@@ -627,6 +627,7 @@ impl Parser<'_> {
                 ),
             ));
         }
+        let location = format!("{}:{}", self.path.display(), self.line_of(&path.span()));
         let path = self.template(path, names)?;
         let mut query = Vec::new();
         for (key, value) in raw.query {
@@ -666,6 +667,7 @@ impl Parser<'_> {
             max_redirects: raw.max_redirects,
             checks,
             captures,
+            location: location.into(),
         })
     }
 

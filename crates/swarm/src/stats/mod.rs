@@ -3,6 +3,7 @@
 
 pub mod entry;
 pub mod errors;
+pub mod exceptions;
 pub mod histogram;
 pub mod history;
 pub mod snapshot;
@@ -13,6 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use entry::StatsEntry;
 pub use errors::{StatsError, StatsErrors};
+pub use exceptions::{StatsException, StatsExceptions, UserException};
 pub use histogram::ResponseTimes;
 pub use history::{HistoryPoint, StatsHistory};
 pub use snapshot::{EntrySummary, StatsSnapshot};
@@ -47,6 +49,7 @@ pub struct RequestStats {
     entries: HashMap<(Arc<str>, Arc<str>), StatsEntry>,
     pub total: StatsEntry,
     pub errors: StatsErrors,
+    pub exceptions: StatsExceptions,
     /// Unix time in seconds when the run started or the statistics were last reset.
     pub start_time: f64,
     /// Unix time in seconds when the run stopped; whole-run rates end here.
@@ -65,6 +68,7 @@ impl RequestStats {
             entries: HashMap::new(),
             total: StatsEntry::new("", AGGREGATED),
             errors: StatsErrors::default(),
+            exceptions: StatsExceptions::default(),
             start_time,
             end_time: None,
         }
@@ -95,6 +99,10 @@ impl RequestStats {
         }
     }
 
+    pub fn record_exception(&mut self, exception: &UserException) {
+        self.exceptions.record(exception);
+    }
+
     /// Entries sorted by (name, method), without the Aggregated entry.
     pub fn entries(&self) -> Vec<&StatsEntry> {
         let mut entries: Vec<&StatsEntry> = self.entries.values().collect();
@@ -102,7 +110,7 @@ impl RequestStats {
         entries
     }
 
-    /// Adds every entry and failure of `other` (a worker's or a shard's statistics).
+    /// Adds every entry, failure and exception of `other` (a worker's or a shard's statistics).
     pub fn merge(&mut self, other: &RequestStats) {
         for (key, theirs) in &other.entries {
             self.entries
@@ -112,16 +120,19 @@ impl RequestStats {
         }
         self.total.merge(&other.total);
         self.errors.merge(&other.errors);
+        self.exceptions.merge(&other.exceptions);
         self.start_time = self.start_time.min(other.start_time);
     }
 
-    /// Zeroes every entry (keeping the rows) and clears failures, as Locust's reset does.
+    /// Zeroes every entry (keeping the rows) and clears failures and exceptions, as Locust's
+    /// reset does.
     pub fn reset(&mut self, now: f64) {
         for entry in self.entries.values_mut() {
             entry.reset();
         }
         self.total.reset();
         self.errors.clear();
+        self.exceptions.clear();
         self.start_time = now;
         self.end_time = None;
     }

@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::entry::StatsEntry;
 use super::errors::StatsError;
+use super::exceptions::StatsException;
 use super::histogram::ResponseTimes;
 use super::RequestStats;
 
@@ -68,6 +69,7 @@ pub struct StatsSnapshot {
     pub entries: Vec<EntrySummary>,
     pub aggregated: EntrySummary,
     pub errors: Vec<ErrorSummary>,
+    pub exceptions: Vec<StatsException>,
 }
 
 pub(crate) fn micros_to_ms(micros: u64) -> f64 {
@@ -173,6 +175,7 @@ impl StatsSnapshot {
                 .collect(),
             aggregated: EntrySummary::from_entry(&stats.total, start, end, now),
             errors: stats.errors.iter().map(ErrorSummary::from).collect(),
+            exceptions: stats.exceptions.iter().cloned().collect(),
         }
     }
 

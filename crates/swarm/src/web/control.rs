@@ -68,6 +68,7 @@ pub struct FormDefaults {
 pub struct ExceptionStats {
     pub count: u64,
     pub msg: String,
+    /// The place in the swarmfile, such as `swarmfile.toml:12 (user class Reader)`.
     pub traceback: String,
     pub nodes: String,
 }

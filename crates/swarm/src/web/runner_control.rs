@@ -7,6 +7,7 @@ use chrono::{DateTime, Local};
 
 use crate::engine::{LogLine, Runner, RunnerState, StartRequest};
 use crate::report::{csv, html};
+use crate::stats::exceptions::LOCAL_NODE;
 use crate::stats::{HistoryPoint, StatsSnapshot};
 
 use super::control::{
@@ -97,9 +98,17 @@ impl SwarmControl for RunnerControl {
     }
 
     fn exceptions(&self) -> Vec<ExceptionStats> {
-        // NOTE: the engine records every error inside a task as a request failure, so there
-        // are no exceptions to list. The tab and the CSV stay empty.
-        Vec::new()
+        self.runner
+            .snapshot()
+            .exceptions
+            .into_iter()
+            .map(|exception| ExceptionStats {
+                count: exception.count,
+                msg: exception.message,
+                traceback: exception.location,
+                nodes: LOCAL_NODE.to_owned(),
+            })
+            .collect()
     }
 
     fn log_lines(&self) -> Vec<String> {
@@ -115,7 +124,7 @@ impl SwarmControl for RunnerControl {
     }
 
     fn exceptions_csv(&self) -> String {
-        csv::exceptions_csv()
+        csv::exceptions_csv(&self.runner.snapshot())
     }
 
     fn history_csv(&self) -> String {

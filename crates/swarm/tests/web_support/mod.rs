@@ -131,10 +131,18 @@ pub async fn spawn_swarm() -> TestSwarm {
 }
 
 pub async fn spawn_swarm_with_auth(auth: Option<Credentials>) -> TestSwarm {
+    spawn_swarm_from(auth, swarmfile_text).await
+}
+
+/// Starts swarm with the swarmfile that `text` writes for the target's address.
+pub async fn spawn_swarm_from(
+    auth: Option<Credentials>,
+    text: impl FnOnce(SocketAddr) -> String,
+) -> TestSwarm {
     let target = start_target().await;
     let dir = tempfile::tempdir().expect("create a temporary folder");
     let swarmfile = dir.path().join("swarmfile.toml");
-    std::fs::write(&swarmfile, swarmfile_text(target.addr)).expect("write the swarmfile");
+    std::fs::write(&swarmfile, text(target.addr)).expect("write the swarmfile");
 
     let control = Arc::new(runner_control(&swarmfile));
     let runs_file = dir.path().join(web::RUNS_FILE_NAME);

@@ -1,0 +1,33 @@
+//! Catching a panic in a user's task, so the run reports it and goes on with the other users.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt as _;
+
+use super::user::UserEnv;
+
+/// Runs `user` (user number `index` of `env`'s class); a panic ends only this user and becomes
+/// a logged error and an exception at `source`, so the reports list it and the exit code shows
+/// it.
+pub async fn guard_user(env: &UserEnv, index: usize, source: &str, user: impl Future<Output = ()>) {
+    let Some(message) = catch_panic(user).await else {
+        return;
+    };
+    tracing::error!(
+        "User {index} of class {} stopped after a panic: {message}",
+        env.class.name
+    );
+    env.record_exception(format!("user stopped after a panic: {message}"), source);
+}
+
+/// Runs `future` and returns the panic's message if it panicked.
+async fn catch_panic(future: impl Future<Output = ()>) -> Option<String> {
+    let panic = AssertUnwindSafe(future).catch_unwind().await.err()?;
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".to_owned());
+    Some(message)
+}
