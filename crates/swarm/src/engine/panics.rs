@@ -31,3 +31,21 @@ async fn catch_panic(future: impl Future<Output = ()>) -> Option<String> {
         .unwrap_or_else(|| "unknown cause".to_owned());
     Some(message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn panic_message_is_returned() {
+        let formatted = catch_panic(async { panic!("row {} is missing", 7) }).await;
+        let literal = catch_panic(async { panic!("plain text") }).await;
+        let other = catch_panic(async { std::panic::panic_any(42_u8) }).await;
+        let finished = catch_panic(async {}).await;
+
+        assert_eq!(formatted.as_deref(), Some("row 7 is missing"));
+        assert_eq!(literal.as_deref(), Some("plain text"));
+        assert_eq!(other.as_deref(), Some("unknown cause"));
+        assert_eq!(finished, None);
+    }
+}

@@ -849,3 +849,78 @@ async fn record_history(shared: Weak<Shared>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::headless::Outcome;
+
+    /// Serves `ok` on a loopback port until the test ends.
+    async fn serve_ok() -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let router = axum::Router::new().fallback(|| async { "ok" });
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        format!("http://{address}")
+    }
+
+    // No swarmfile input is known to make a user panic, so the panicking user here is a future
+    // passed to the same guard that wraps every real user, beside users that keep running.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn panicking_user_is_reported() {
+        let host = serve_ok().await;
+        let source =
+            "[user.Reader]\nwait_time = { constant = 0.05 }\n[[user.Reader.task]]\npath = \"/\"\n";
+        let scenario = crate::scenario::parse(std::path::Path::new("panic.toml"), source).unwrap();
+        let runner = Runner::new(scenario, RunnerOptions::default()).unwrap();
+        runner
+            .start(StartRequest {
+                user_count: 2,
+                spawn_rate: 100.0,
+                host: Some(host),
+                run_time: Some(Duration::from_millis(1500)),
+            })
+            .await
+            .unwrap();
+        let env = runner.shared.control.lock().await.envs[0].clone();
+
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        runner.flush_stats().await;
+        let before_panic = runner.snapshot().aggregated.num_requests;
+        let panicked = tokio::spawn(async move {
+            guard_user(&env, 7, "panic.toml", async {
+                panic!("injected panic in user code")
+            })
+            .await;
+        })
+        .await;
+        tokio::time::timeout(Duration::from_secs(10), runner.wait_stopped())
+            .await
+            .expect("the run stops at its run time");
+
+        assert!(panicked.is_ok(), "the guard let the panic escape");
+        let snapshot = runner.snapshot();
+        let exceptions = &snapshot.exceptions;
+        assert_eq!(exceptions.len(), 1, "{exceptions:?}");
+        assert_eq!(
+            exceptions[0].message,
+            "user stopped after a panic: injected panic in user code"
+        );
+        assert_eq!(exceptions[0].location, "panic.toml (user class Reader)");
+        assert_eq!(exceptions[0].count, 1);
+        // The other users went on sending requests after the panic.
+        assert!(
+            snapshot.aggregated.num_requests > before_panic + 4,
+            "{} requests before the panic, {} at the end",
+            before_panic,
+            snapshot.aggregated.num_requests
+        );
+        assert_eq!(snapshot.aggregated.num_failures, 0);
+        assert!(runner
+            .logs()
+            .iter()
+            .any(|line| line.level == "ERROR" && line.message.contains("injected panic")));
+        assert_eq!(runner.state(), RunnerState::Stopped);
+        assert_eq!(Outcome::of(&snapshot), Outcome::Failed);
+    }
+}
