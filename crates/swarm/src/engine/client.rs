@@ -1,16 +1,16 @@
 //! The HTTP client behind every user: sends one request, follows redirects, keeps cookies,
 //! decodes gzip, deflate and brotli, and turns transport errors into clear failure messages.
 //!
-//! `http://` URLs go through the small HTTP/1.1 client in `http1`, over connections that the
-//! user owns. Everything the engine needs from HTTP goes through `HttpClient::send`.
+//! Requests go through the small HTTP/1.1 client in `http1`, over connections that the user
+//! owns. Everything the engine needs from HTTP goes through `HttpClient::send`.
 
-use std::error::Error as _;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CONNECTION, CONTENT_TYPE, COOKIE};
+use http::header::{CONNECTION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use reqwest::cookie::CookieStore;
 use url::Url;
@@ -53,8 +53,8 @@ impl Response {
 
 /// Returns the values of header `name` (any case) in a response head, in order.
 ///
-/// The head was validated by `httparse` or written by `head_from_reqwest`, so every line after
-/// the status line is `name: value` and line folding cannot occur.
+/// `httparse` validated the head, so every line after the status line is `name: value`, and
+/// line folding cannot occur because `httparse` rejects it.
 fn header_values<'h, 'n>(
     head: &'h [u8],
     name: &'n str,
@@ -110,26 +110,19 @@ impl CookieJar {
     }
 }
 
-/// The client that all users of a run share. It keeps no connections for `http://` URLs,
-/// because those belong to each user (`Connections`).
-// NOTE: `https://` URLs still go through one reqwest client whose connection pool all users
-// share, so over TLS the server sees fewer connections than users, unlike Locust. Cookies stay
-// per user there too.
+/// The client that all users of a run share: only the TLS configuration, because the
+/// connections belong to each user (`Connections`).
 #[derive(Clone, Debug)]
 pub struct HttpClient {
-    tls: reqwest::Client,
+    tls: Arc<rustls::ClientConfig>,
 }
 
 impl HttpClient {
-    pub fn new() -> Result<Self, reqwest::Error> {
-        let tls = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .gzip(true)
-            .deflate(true)
-            .brotli(true)
-            .user_agent(http1::USER_AGENT)
-            .build()?;
-        Ok(Self { tls })
+    /// Creates the client; fails only when rustls cannot build its TLS configuration.
+    pub fn new() -> Result<Self, rustls::Error> {
+        Ok(Self {
+            tls: http1::client_config()?,
+        })
     }
 
     /// Sends `request` over `connections`, following redirects up to its limit, and reads the
@@ -167,23 +160,22 @@ impl HttpClient {
         let mut redirects = 0;
         loop {
             let cookie = jar.cookie_header(&url);
-            let raw = match url.scheme() {
-                "http" => send_plain(
-                    &method,
-                    &url,
-                    &headers,
-                    cookie.as_ref(),
-                    body.as_deref(),
-                    connections,
-                )
-                .await
-                .map_err(|error| describe_transport_error(&error, &url))?,
-                "https" => {
-                    self.send_tls(&method, &url, &headers, cookie, &body)
-                        .await?
-                }
+            let tls = match url.scheme() {
+                "http" => None,
+                "https" => Some(&self.tls),
                 other => return Err(format!("unsupported URL scheme `{other}` in {url}")),
             };
+            let raw = send_once(
+                &method,
+                &url,
+                &headers,
+                cookie.as_ref(),
+                body.as_deref(),
+                tls,
+                connections,
+            )
+            .await
+            .map_err(|error| describe_transport_error(&error, &url))?;
             let status = StatusCode::from_u16(raw.status).map_err(|_| {
                 format!(
                     "invalid HTTP response from {}: status {} is out of range",
@@ -232,53 +224,18 @@ impl HttpClient {
             redirects += 1;
         }
     }
-
-    async fn send_tls(
-        &self,
-        method: &Method,
-        url: &Url,
-        headers: &HeaderMap,
-        cookie: Option<HeaderValue>,
-        body: &Option<Bytes>,
-    ) -> Result<RawResponse, String> {
-        let mut builder = self
-            .tls
-            .request(method.clone(), url.clone())
-            .headers(headers.clone());
-        if let Some(cookie) = cookie {
-            builder = builder.header(COOKIE, cookie);
-        }
-        if let Some(bytes) = body {
-            builder = builder.body(bytes.clone());
-        }
-        let response = builder
-            .send()
-            .await
-            .map_err(|error| describe_reqwest_error(&error, url))?;
-        let status = response.status().as_u16();
-        let head = head_from_reqwest(&response);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| describe_reqwest_error(&error, url))?;
-        Ok(RawResponse {
-            status,
-            head,
-            body,
-            keep_alive: true,
-        })
-    }
 }
 
-/// Sends one request to an `http://` URL over the user's connection to its origin, opening
-/// one when there is none. A reused connection that the server closed while it was idle is
-/// replaced once, and the request sent again.
-async fn send_plain(
+/// Sends one request over the user's connection to the URL's origin, opening one when there is
+/// none (with TLS when `tls` is set). A reused connection that the server closed while it was
+/// idle is replaced once, and the request sent again.
+async fn send_once(
     method: &Method,
     url: &Url,
     headers: &HeaderMap,
     cookie: Option<&HeaderValue>,
     body: Option<&[u8]>,
+    tls: Option<&Arc<rustls::ClientConfig>>,
     connections: &mut Connections,
 ) -> Result<RawResponse, TransportError> {
     let Some(host) = url.host() else {
@@ -289,10 +246,11 @@ async fn send_plain(
     };
     let host_text = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or(80);
+    let over_tls = tls.is_some();
     let head_request = method == Method::HEAD;
     let close_after = asks_to_close(headers);
 
-    if let Some(mut connection) = connections.take(host_text, port) {
+    if let Some(mut connection) = connections.take(host_text, port, over_tls) {
         http1::write_request(&mut connection.request, method, url, headers, cookie, body);
         match connection.exchange(head_request).await {
             Ok(response) => {
@@ -305,7 +263,7 @@ async fn send_plain(
             Err(error) => return Err(error),
         }
     }
-    let mut connection = Connection::open(host, port).await?;
+    let mut connection = Connection::open(host, port, tls).await?;
     http1::write_request(&mut connection.request, method, url, headers, cookie, body);
     let response = connection.exchange(head_request).await?;
     if response.keep_alive && !close_after {
@@ -322,20 +280,6 @@ fn asks_to_close(headers: &HeaderMap) -> bool {
             .split(|&byte| byte == b',')
             .any(|token| token.trim_ascii().eq_ignore_ascii_case(b"close"))
     })
-}
-
-/// Writes a reqwest response's status and headers in HTTP/1.1 form, as `http1` receives them.
-fn head_from_reqwest(response: &reqwest::Response) -> Bytes {
-    let mut head = Vec::with_capacity(256);
-    head.extend_from_slice(format!("HTTP/1.1 {}\r\n", response.status().as_u16()).as_bytes());
-    for (name, value) in response.headers() {
-        head.extend_from_slice(name.as_str().as_bytes());
-        head.extend_from_slice(b": ");
-        head.extend_from_slice(value.as_bytes());
-        head.extend_from_slice(b"\r\n");
-    }
-    head.extend_from_slice(b"\r\n");
-    Bytes::from(head)
 }
 
 /// Builds headers for a body: sets `Content-Type` unless the request already has one.
@@ -395,6 +339,7 @@ fn describe_transport_error(error: &TransportError, url: &Url) -> String {
             }
             _ => format!("cannot connect to {target}: {error}"),
         },
+        TransportError::Tls(error) => format!("TLS handshake with {target} failed: {error}"),
         TransportError::Io { error, .. } => match error.kind() {
             io::ErrorKind::ConnectionReset => format!("connection reset by {target}"),
             io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => {
@@ -436,55 +381,6 @@ fn describe_open_file_limit(target: &str) -> String {
          keeps its own connection open, so raise the limit (`ulimit -n`), run fewer users, or \
          send `Connection: close` in the requests' headers"
     )
-}
-
-/// Turns a reqwest error (`https://` URLs) into a message that names the cause and the host.
-fn describe_reqwest_error(error: &reqwest::Error, url: &Url) -> String {
-    let target = target(url);
-    let mut source = error.source();
-    let mut innermost = error.to_string();
-    while let Some(cause) = source {
-        if let Some(io) = cause.downcast_ref::<io::Error>() {
-            if too_many_open_files(io) {
-                return describe_open_file_limit(&target);
-            }
-            match io.kind() {
-                io::ErrorKind::ConnectionRefused => {
-                    return format!("connection refused by {target}: is the server running?")
-                }
-                io::ErrorKind::ConnectionReset => return format!("connection reset by {target}"),
-                io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => {
-                    return format!("connection closed by {target}")
-                }
-                _ => {}
-            }
-        }
-        innermost = cause.to_string();
-        source = cause.source();
-    }
-    let lowered = innermost.to_ascii_lowercase();
-    if lowered.contains("dns")
-        || lowered.contains("lookup")
-        || lowered.contains("name or service not known")
-    {
-        return format!(
-            "DNS lookup failed for {}: {innermost}",
-            url.host_str().unwrap_or("the host")
-        );
-    }
-    if error.is_timeout() {
-        return format!("timed out waiting for {target}");
-    }
-    if lowered.contains("connection closed") || lowered.contains("incomplete message") {
-        return format!("connection closed by {target} before the response was complete");
-    }
-    if error.is_connect() {
-        return format!("cannot connect to {target}: {innermost}");
-    }
-    if error.is_decode() || error.is_body() {
-        return format!("cannot read the response body from {target}: {innermost}");
-    }
-    format!("request to {target} failed: {innermost}")
 }
 
 #[cfg(test)]

@@ -150,7 +150,7 @@ struct UserHandle {
 impl Runner {
     /// Creates a runner for `scenario`; must be called inside a tokio runtime, because the
     /// statistics aggregator and the history recorder start here.
-    pub fn new(scenario: Scenario, options: RunnerOptions) -> Result<Self, reqwest::Error> {
+    pub fn new(scenario: Scenario, options: RunnerOptions) -> Result<Self, rustls::Error> {
         let client = HttpClient::new()?;
         let (samples, receiver) = mpsc::unbounded_channel();
         let stats = Arc::new(Mutex::new(RequestStats::default()));

@@ -1,12 +1,14 @@
-//! One HTTP/1.1 connection over TCP: opens it, sends an encoded request, and reads one
+//! One HTTP/1.1 connection over TCP or TLS: opens it, sends an encoded request, and reads one
 //! response (head, then body by its framing).
 
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 use url::Host;
 
 use super::decode::{chunk_size, decode_body, ContentEncoding};
@@ -23,15 +25,21 @@ const READ_SPACE: usize = 4 * 1024;
 /// Maximum length of a chunk-size or trailer line in a chunked body.
 const MAX_CHUNK_LINE: usize = 4 * 1024;
 
-/// A TCP connection to one origin, with its read and write buffers.
+/// A TCP or TLS connection to one origin, with its read and write buffers.
 #[derive(Debug)]
 pub struct Connection {
-    stream: TcpStream,
+    stream: Stream,
     host: Box<str>,
     port: u16,
     read_buffer: BytesMut,
     /// The encoded request; `write_request` fills it.
     pub request: Vec<u8>,
+}
+
+#[derive(Debug)]
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
 }
 
 /// A response as read from the connection, body already decoded.
@@ -64,8 +72,13 @@ enum Framing {
 
 impl Connection {
     /// Opens a connection to `host:port`, trying each resolved address in turn, with
-    /// `TCP_NODELAY` set because every request leaves in one write.
-    pub async fn open(host: Host<&str>, port: u16) -> Result<Self, TransportError> {
+    /// `TCP_NODELAY` set because every request leaves in one write. With `tls`, a TLS
+    /// handshake follows, which checks the certificate against `host`.
+    pub async fn open(
+        host: Host<&str>,
+        port: u16,
+        tls: Option<&Arc<rustls::ClientConfig>>,
+    ) -> Result<Self, TransportError> {
         let addresses: Vec<SocketAddr> = match host {
             Host::Ipv4(ip) => vec![SocketAddr::from((ip, port))],
             Host::Ipv6(ip) => vec![SocketAddr::from((ip, port))],
@@ -76,40 +89,65 @@ impl Connection {
         };
         let mut last_error =
             io::Error::new(io::ErrorKind::NotFound, "the host name has no addresses");
+        let mut connected = None;
         for address in addresses {
             match TcpStream::connect(address).await {
                 Ok(stream) => {
-                    stream.set_nodelay(true).map_err(TransportError::Connect)?;
-                    return Ok(Self {
-                        stream,
-                        host: host_text(host),
-                        port,
-                        read_buffer: BytesMut::new(),
-                        request: Vec::new(),
-                    });
+                    connected = Some(stream);
+                    break;
                 }
                 Err(error) => last_error = error,
             }
         }
-        Err(TransportError::Connect(last_error))
+        let Some(stream) = connected else {
+            return Err(TransportError::Connect(last_error));
+        };
+        stream.set_nodelay(true).map_err(TransportError::Connect)?;
+
+        let stream = match tls {
+            None => Stream::Plain(stream),
+            Some(config) => {
+                let server_name = server_name(&host)?;
+                let connector = tokio_rustls::TlsConnector::from(config.clone());
+                let stream = connector
+                    .connect(server_name, stream)
+                    .await
+                    .map_err(TransportError::Tls)?;
+                Stream::Tls(Box::new(stream))
+            }
+        };
+        Ok(Self {
+            stream,
+            host: host_text(host),
+            port,
+            read_buffer: BytesMut::new(),
+            request: Vec::new(),
+        })
     }
 
     /// Returns whether this connection goes to `host:port` (`host` as `Url::host_str` writes
-    /// it).
-    pub fn is_to(&self, host: &str, port: u16) -> bool {
-        self.port == port && *self.host == *host
+    /// it), over TLS or not.
+    pub fn is_to(&self, host: &str, port: u16, tls: bool) -> bool {
+        self.port == port && *self.host == *host && matches!(self.stream, Stream::Tls(_)) == tls
     }
 
     /// Sends `self.request` and reads the response. Set `head_request` for a HEAD request,
     /// because its response has no body whatever its headers claim.
     pub async fn exchange(&mut self, head_request: bool) -> Result<RawResponse, TransportError> {
-        self.stream
-            .write_all(&self.request)
-            .await
-            .map_err(|error| TransportError::Io {
-                error,
-                response_started: false,
-            })?;
+        let written = match &mut self.stream {
+            Stream::Plain(stream) => stream.write_all(&self.request).await,
+            Stream::Tls(stream) => {
+                // Flush so that no encrypted record stays buffered in the TLS stream.
+                match stream.write_all(&self.request).await {
+                    Ok(()) => stream.flush().await,
+                    Err(error) => Err(error),
+                }
+            }
+        };
+        written.map_err(|error| TransportError::Io {
+            error,
+            response_started: false,
+        })?;
         let head = loop {
             let head = self.read_head().await?;
             // Interim responses (100 Continue, 103 Early Hints) precede the real one.
@@ -242,14 +280,35 @@ impl Connection {
         if self.read_buffer.capacity() - self.read_buffer.len() < READ_SPACE {
             self.read_buffer.reserve(READ_SPACE);
         }
-        match self.stream.read_buf(&mut self.read_buffer).await {
+        let read = match &mut self.stream {
+            Stream::Plain(stream) => stream.read_buf(&mut self.read_buffer).await,
+            Stream::Tls(stream) => stream.read_buf(&mut self.read_buffer).await,
+        };
+        match read {
             Ok(0) => Err(TransportError::Closed { response_started }),
             Ok(_) => Ok(()),
+            // A TLS peer that closes without close_notify, which many servers do.
+            Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => {
+                Err(TransportError::Closed { response_started })
+            }
             Err(error) => Err(TransportError::Io {
                 error,
                 response_started,
             }),
         }
+    }
+}
+
+fn server_name(
+    host: &Host<&str>,
+) -> Result<rustls::pki_types::ServerName<'static>, TransportError> {
+    use rustls::pki_types::ServerName;
+    match host {
+        Host::Domain(name) => ServerName::try_from((*name).to_owned()).map_err(|error| {
+            TransportError::Tls(io::Error::new(io::ErrorKind::InvalidInput, error))
+        }),
+        Host::Ipv4(ip) => Ok(ServerName::IpAddress(std::net::IpAddr::V4(*ip).into())),
+        Host::Ipv6(ip) => Ok(ServerName::IpAddress(std::net::IpAddr::V6(*ip).into())),
     }
 }
 

@@ -1,4 +1,5 @@
-//! A small HTTP/1.1 client for `http://` URLs, built on tokio's `TcpStream` and `httparse`.
+//! A small HTTP/1.1 client built on tokio's `TcpStream`, `httparse` and, for `https://` URLs,
+//! tokio-rustls.
 //!
 //! Each user owns its connections (`Connections`): at most one keep-alive connection per
 //! origin, reused between requests and closed when the user is dropped. A request is encoded
@@ -10,12 +11,14 @@ mod connection;
 mod decode;
 mod encode;
 mod pool;
+mod tls;
 
 use std::io;
 
 pub use connection::{Connection, RawResponse};
 pub use encode::{write_request, ACCEPT_ENCODING, USER_AGENT};
 pub use pool::Connections;
+pub use tls::client_config;
 
 /// The cause of a failed exchange on a connection.
 #[derive(Debug)]
@@ -24,6 +27,8 @@ pub enum TransportError {
     Dns(io::Error),
     /// No connection could be opened to any of the host's addresses.
     Connect(io::Error),
+    /// The TLS handshake failed (for example, an untrusted certificate).
+    Tls(io::Error),
     /// Writing the request or reading the response failed.
     Io {
         error: io::Error,

@@ -11,12 +11,13 @@ pub struct Connections {
 }
 
 impl Connections {
-    /// Takes the idle connection to `host:port` out of the list, if there is one.
-    pub fn take(&mut self, host: &str, port: u16) -> Option<Connection> {
+    /// Takes the idle connection to `host:port` (over TLS or not) out of the list, if there
+    /// is one.
+    pub fn take(&mut self, host: &str, port: u16, tls: bool) -> Option<Connection> {
         let position = self
             .idle
             .iter()
-            .position(|connection| connection.is_to(host, port))?;
+            .position(|connection| connection.is_to(host, port, tls))?;
         Some(self.idle.swap_remove(position))
     }
 
