@@ -190,6 +190,18 @@ async fn create_rejects_invalid_fields() {
             vec![("handle", "1"), ("body", "no eta"), ("status", "3")],
             json!({"eta": ["A scheduled tweet needs an eta."]}),
         ),
+        // The handle is checked before the schedule, and with the other fields.
+        (
+            vec![("handle", "999"), ("body", "no eta"), ("status", "3")],
+            json!({"handle": ["Invalid pk \"999\" - object does not exist."]}),
+        ),
+        (
+            vec![("handle", "999"), ("body", "")],
+            json!({
+                "handle": ["Invalid pk \"999\" - object does not exist."],
+                "body": ["This field may not be blank."]
+            }),
+        ),
     ];
 
     for (form, expected) in cases {
@@ -298,6 +310,84 @@ async fn create_writes_one_action() {
         actions,
         [("created".to_owned(), Some(tweet_id), LOCUST_BODY.to_owned())]
     );
+}
+
+#[tokio::test]
+async fn create_records_action_of_its_status() {
+    let app = spawn_app().await;
+    let token = app.token(ADMIN).await;
+    let cases = [
+        (vec![("handle", "1"), ("body", "pending")], "created"),
+        (
+            vec![("handle", "1"), ("body", "posted"), ("status", "1")],
+            "posted",
+        ),
+        (
+            vec![("handle", "1"), ("body", "rejected"), ("status", "-1")],
+            "rejected",
+        ),
+        (
+            vec![
+                ("handle", "1"),
+                ("body", "scheduled"),
+                ("status", "3"),
+                ("eta", "2099-01-01T12:00:00Z"),
+            ],
+            "scheduled",
+        ),
+    ];
+
+    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+    for (form, expected_action) in cases {
+        let (status, tweet) = post_form(&app, &token, &form).await;
+        assert_eq!(status, 201, "{tweet}");
+
+        let tweet_id = tweet["id"].as_i64().unwrap();
+        let action: (String, i64, i64, i64, String) = sqlx::query_as(
+            "SELECT action, organization_id, handle_id, actor_id, body FROM actions \
+             WHERE tweet_id = ?",
+        )
+        .bind(tweet_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(action.0, expected_action, "{form:?}");
+        assert_eq!((action.1, action.2, action.3), (1, 1, 1), "{form:?}");
+        assert_eq!(action.4, tweet["body"].as_str().unwrap(), "{form:?}");
+        assert_eq!(tweet["screen_name"], "tweetcheck");
+    }
+}
+
+#[tokio::test]
+async fn create_with_foreign_handle_writes_nothing() {
+    let app = spawn_app().await;
+    // The scheduler belongs to no organization, so handle 1 is not one of its handles.
+    let scheduler = app.token(SCHEDULER).await;
+    let admin = app.token(ADMIN).await;
+
+    let (status, body) = post_form(&app, &scheduler, &[("handle", "1"), ("body", "x")]).await;
+    let (missing_status, _) = post_form(&app, &admin, &[("handle", "2"), ("body", "x")]).await;
+
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        json!({"handle": ["Invalid pk \"1\" - object does not exist."]})
+    );
+    assert_eq!(missing_status, 400);
+    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+    let (tweets,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tweets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (actions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM actions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(tweets, 0);
+    assert_eq!(actions, 0);
+    // The writer connection is usable after the rolled-back transaction.
+    let (created, _) = post_form(&app, &admin, &[("handle", "1"), ("body", "x")]).await;
+    assert_eq!(created, 201);
 }
 
 #[tokio::test]

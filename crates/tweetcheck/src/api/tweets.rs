@@ -178,27 +178,57 @@ async fn parse_input(
     let mut errors = FieldErrors::default();
     let mut input = TweetInput::default();
 
-    if !partial {
-        for name in ["handle", "body"] {
-            if !fields.contains(name) {
-                errors.add(name, "This field is required.");
-            }
-        }
-    }
+    check_required(fields, partial, &mut errors);
 
     if let Some(id) = optional_pk(fields, "handle", &mut errors) {
         let handle =
             tweets::handle_in_organization(&state.db.reader, id, user.organization_id).await?;
         match handle {
             Some(handle) => input.handle = Some(handle),
-            None => errors.add(
-                "handle",
-                format!("Invalid pk \"{id}\" - object does not exist."),
-            ),
+            None => errors.add("handle", handle_not_found(id)),
         }
     }
 
-    if let Some(body) = optional_string(fields, "body", &mut errors) {
+    parse_other_fields(fields, &mut input, &mut errors);
+    errors.into_result()?;
+    Ok(input)
+}
+
+/// Validates a create's fields as [`parse_input`] does but without looking the handle up.
+/// Returns the handle's id and the other fields, or `None` when any field is invalid.
+fn parse_without_lookup(fields: &Fields) -> Option<(i64, TweetInput)> {
+    let mut errors = FieldErrors::default();
+    let mut input = TweetInput::default();
+
+    check_required(fields, false, &mut errors);
+    let handle_id = optional_pk(fields, "handle", &mut errors);
+    parse_other_fields(fields, &mut input, &mut errors);
+
+    if errors.is_empty() {
+        Some((handle_id?, input))
+    } else {
+        None
+    }
+}
+
+fn check_required(fields: &Fields, partial: bool, errors: &mut FieldErrors) {
+    if partial {
+        return;
+    }
+    for name in ["handle", "body"] {
+        if !fields.contains(name) {
+            errors.add(name, "This field is required.");
+        }
+    }
+}
+
+fn handle_not_found(id: i64) -> String {
+    format!("Invalid pk \"{id}\" - object does not exist.")
+}
+
+/// Validates `body`, `status` and `eta`, the fields that need no query.
+fn parse_other_fields(fields: &Fields, input: &mut TweetInput, errors: &mut FieldErrors) {
+    if let Some(body) = optional_string(fields, "body", errors) {
         // Django REST Framework trims surrounding whitespace from text fields.
         let body = body.trim().to_owned();
         let messages = tweet_body::validate(&body);
@@ -227,9 +257,6 @@ async fn parse_input(
         },
         Some(_) => errors.add("eta", eta::FORMAT_ERROR),
     }
-
-    errors.into_result()?;
-    Ok(input)
 }
 
 /// Rejects a scheduled tweet without an `eta`, the time it is posted at.
@@ -256,46 +283,55 @@ async fn create(
     fields: Fields,
 ) -> Result<ApiResponse, ApiError> {
     check_status_permission(&user, &fields)?;
-    let input = parse_input(&state, &user, &fields, false).await?;
-    let (Some(handle), Some(body)) = (input.handle, input.body) else {
-        unreachable!("a valid create has a handle and a body");
+    // Valid input needs no query before the write, which checks the handle itself. Invalid
+    // input is validated again with the handle looked up, so that its errors list every
+    // field in the usual order.
+    let fast = parse_without_lookup(&fields).and_then(|(handle_id, input)| {
+        let (status, values) = new_tweet(handle_id, input)?;
+        check_schedule(&values).is_ok().then_some((status, values))
+    });
+    let (status, values) = match fast {
+        Some(parsed) => parsed,
+        None => {
+            let input = parse_input(&state, &user, &fields, false).await?;
+            let handle_id = input.handle.as_ref().map(|handle| handle.id);
+            let parsed = handle_id.and_then(|id| new_tweet(id, input));
+            let Some((status, values)) = parsed else {
+                return Err(ApiError::Internal(anyhow::anyhow!(
+                    "a create passed validation without a handle or a body"
+                )));
+            };
+            check_schedule(&values)?;
+            (status, values)
+        }
     };
-    let status = input.status.unwrap_or(TweetStatus::Pending);
-    let values = TweetValues {
-        handle_id: handle.id,
-        body,
-        status: status.code(),
-        eta: input.eta.flatten(),
-        twitter_id: if status == TweetStatus::Posted {
-            twitter_id::next()
-        } else {
-            String::new()
-        },
-    };
-    check_schedule(&values)?;
 
     let now = time::now();
+    let kind = status_action(status).unwrap_or(ActionKind::Created);
     let mut transaction = state.db.writer.begin().await?;
-    let id = tweets::insert(&mut transaction, &values, user.id, &now).await?;
-    let action = NewAction {
-        organization_id: handle.organization_id,
-        handle_id: handle.id,
-        actor_id: Some(user.id),
-        kind: status_action(status).unwrap_or(ActionKind::Created),
-        tweet_id: id,
-        body: &values.body,
+    let inserted = tweets::insert_with_action(
+        &mut transaction,
+        &values,
+        user.id,
+        user.organization_id,
+        kind,
+        &now,
+    )
+    .await?;
+    let Some(inserted) = inserted else {
+        // Dropping the transaction rolls it back, although nothing was written.
+        return Err(field_error("handle", handle_not_found(values.handle_id)));
     };
-    actions::record(&mut transaction, &action, &now).await?;
     transaction.commit().await?;
 
     if values.eta.is_some() {
         state.schedule_changed.notify_one();
     }
     let row = TweetRow {
-        id,
-        handle_id: handle.id,
-        screen_name: handle.screen_name,
-        organization_id: handle.organization_id,
+        id: inserted.id,
+        handle_id: values.handle_id,
+        screen_name: inserted.screen_name,
+        organization_id: user.organization_id.unwrap_or_default(),
         body: values.body,
         status: values.status,
         eta: values.eta,
@@ -306,6 +342,23 @@ async fn create(
         last_modified: now,
     };
     tweet_response(StatusCode::CREATED, &row)
+}
+
+/// Builds the values of a new tweet from validated input, or `None` without a body.
+fn new_tweet(handle_id: i64, input: TweetInput) -> Option<(TweetStatus, TweetValues)> {
+    let status = input.status.unwrap_or(TweetStatus::Pending);
+    let values = TweetValues {
+        handle_id,
+        body: input.body?,
+        status: status.code(),
+        eta: input.eta.flatten(),
+        twitter_id: if status == TweetStatus::Posted {
+            twitter_id::next()
+        } else {
+            String::new()
+        },
+    };
+    Some((status, values))
 }
 
 /// Parses the id in a detail path. Anything but an integer matches no tweet.

@@ -2,6 +2,7 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
 
+use super::actions::ActionKind;
 use super::direct::{self, DirectError, Statement};
 
 /// A tweet joined with its handle's screen name and the e-mail addresses of its author and last
@@ -172,16 +173,37 @@ pub struct TweetValues {
     pub twitter_id: String,
 }
 
-/// Inserts a tweet written by `author_id` at `now` and returns its id.
-pub async fn insert(
+/// A tweet that [`insert_with_action`] wrote.
+#[derive(Clone, Debug)]
+pub struct Inserted {
+    pub id: i64,
+    pub screen_name: String,
+}
+
+/// Inserts a tweet written by `author_id` at `now`, and its first audit log entry of `kind`, if
+/// its handle belongs to `organization_id`. Returns `None`, having written nothing, if not.
+///
+/// Both inserts go to SQLite as one batch, one round trip to the connection's thread where
+/// looking the handle up, inserting the tweet and recording the action took three. Run it in
+/// a transaction, so that a failure of the second insert leaves no tweet behind.
+pub async fn insert_with_action(
     connection: &mut SqliteConnection,
     values: &TweetValues,
     author_id: i64,
+    organization_id: Option<i64>,
+    kind: ActionKind,
     now: &str,
-) -> sqlx::Result<i64> {
-    let result = sqlx::query(
+) -> sqlx::Result<Option<Inserted>> {
+    // `changes()` is the number of tweets that the first statement inserted, 0 or 1.
+    let rows: Vec<(i64, String)> = sqlx::query_as(
         "INSERT INTO tweets (handle_id, body, status, eta, twitter_id, author_id, created, \
-         last_editor_id, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         last_editor_id, last_modified) \
+         SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7 FROM handles \
+         WHERE id = ?1 AND organization_id = ?8 \
+         RETURNING id, (SELECT screen_name FROM handles WHERE handles.id = ?1); \
+         INSERT INTO actions (organization_id, handle_id, actor_id, action, tweet_id, body, \
+         timestamp) \
+         SELECT ?8, ?1, ?6, ?9, last_insert_rowid(), ?2, ?7 WHERE changes() = 1",
     )
     .bind(values.handle_id)
     .bind(&values.body)
@@ -190,11 +212,17 @@ pub async fn insert(
     .bind(&values.twitter_id)
     .bind(author_id)
     .bind(now)
-    .bind(author_id)
-    .bind(now)
-    .execute(connection)
+    .bind(organization_id)
+    .bind(kind.as_str())
+    // `fetch_all` runs both statements: a stream dropped after the first row could stop
+    // before the second.
+    .fetch_all(connection)
     .await?;
-    Ok(result.last_insert_rowid())
+
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|(id, screen_name)| Inserted { id, screen_name }))
 }
 
 /// Overwrites a tweet's values, recording `editor_id` and `now` as its last change.
