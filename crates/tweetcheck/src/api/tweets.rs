@@ -308,9 +308,8 @@ async fn create(
 
     let now = time::now();
     let kind = status_action(status).unwrap_or(ActionKind::Created);
-    let mut transaction = state.db.writer.begin().await?;
     let inserted = tweets::insert_with_action(
-        &mut transaction,
+        &state.db.writer,
         &values,
         user.id,
         user.organization_id,
@@ -319,10 +318,8 @@ async fn create(
     )
     .await?;
     let Some(inserted) = inserted else {
-        // Dropping the transaction rolls it back, although nothing was written.
         return Err(field_error("handle", handle_not_found(values.handle_id)));
     };
-    transaction.commit().await?;
 
     if values.eta.is_some() {
         state.schedule_changed.notify_one();

@@ -1,6 +1,7 @@
 //! Tweet rows and the queries that read and write them.
 
-use sqlx::{SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqliteConnection, SqliteExecutor, SqlitePool};
 
 use super::actions::ActionKind;
 use super::direct::{self, DirectError, Statement};
@@ -180,30 +181,35 @@ pub struct Inserted {
     pub screen_name: String,
 }
 
-/// Inserts a tweet written by `author_id` at `now`, and its first audit log entry of `kind`, if
-/// its handle belongs to `organization_id`. Returns `None`, having written nothing, if not.
+/// Inserts a tweet written by `author_id` at `now`, and its first audit log entry of `kind`,
+/// in one transaction, if its handle belongs to `organization_id`. Returns `None`, having
+/// written nothing, if not.
 ///
-/// Both inserts go to SQLite as one batch, one round trip to the connection's thread where
-/// looking the handle up, inserting the tweet and recording the action took three. Run it in
-/// a transaction, so that a failure of the second insert leaves no tweet behind.
+/// The transaction goes to SQLite as one batch of statements (BEGIN, both inserts, COMMIT):
+/// one round trip to the writer connection's thread, where a handle lookup, a sqlx
+/// transaction and two inserts took five.
 pub async fn insert_with_action(
-    connection: &mut SqliteConnection,
+    writer: &SqlitePool,
     values: &TweetValues,
     author_id: i64,
     organization_id: Option<i64>,
     kind: ActionKind,
     now: &str,
 ) -> sqlx::Result<Option<Inserted>> {
-    // `changes()` is the number of tweets that the first statement inserted, 0 or 1.
+    let mut connection = ClosedUnlessReleased::new(writer.acquire().await?);
+
+    // `changes()` is the number of tweets that the first insert wrote, 0 or 1.
     let rows: Vec<(i64, String)> = sqlx::query_as(
-        "INSERT INTO tweets (handle_id, body, status, eta, twitter_id, author_id, created, \
+        "BEGIN IMMEDIATE; \
+         INSERT INTO tweets (handle_id, body, status, eta, twitter_id, author_id, created, \
          last_editor_id, last_modified) \
          SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7 FROM handles \
          WHERE id = ?1 AND organization_id = ?8 \
          RETURNING id, (SELECT screen_name FROM handles WHERE handles.id = ?1); \
          INSERT INTO actions (organization_id, handle_id, actor_id, action, tweet_id, body, \
          timestamp) \
-         SELECT ?8, ?1, ?6, ?9, last_insert_rowid(), ?2, ?7 WHERE changes() = 1",
+         SELECT ?8, ?1, ?6, ?9, last_insert_rowid(), ?2, ?7 WHERE changes() = 1; \
+         COMMIT",
     )
     .bind(values.handle_id)
     .bind(&values.body)
@@ -214,15 +220,54 @@ pub async fn insert_with_action(
     .bind(now)
     .bind(organization_id)
     .bind(kind.as_str())
-    // `fetch_all` runs both statements: a stream dropped after the first row could stop
-    // before the second.
-    .fetch_all(connection)
+    // `fetch_all` runs every statement, where a stream dropped after the first row would
+    // stop before COMMIT.
+    .fetch_all(connection.as_mut())
     .await?;
+    connection.release();
 
     Ok(rows
         .into_iter()
         .next()
         .map(|(id, screen_name)| Inserted { id, screen_name }))
+}
+
+/// A pooled connection that is closed, not returned to its pool, unless it is released.
+///
+/// A batch with its own BEGIN and COMMIT leaves its transaction open when a statement fails
+/// or when the request is cancelled half-way (sqlx then stops the batch). Closing the
+/// connection rolls that transaction back, where the next request would otherwise fail to
+/// begin its own.
+struct ClosedUnlessReleased {
+    connection: PoolConnection<Sqlite>,
+    released: bool,
+}
+
+impl ClosedUnlessReleased {
+    fn new(connection: PoolConnection<Sqlite>) -> ClosedUnlessReleased {
+        ClosedUnlessReleased {
+            connection,
+            released: false,
+        }
+    }
+
+    fn as_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.connection
+    }
+
+    /// Returns the connection to its pool after its batch ran to the end.
+    fn release(mut self) {
+        self.released = true;
+    }
+}
+
+impl Drop for ClosedUnlessReleased {
+    fn drop(&mut self) {
+        if !self.released {
+            tracing::warn!("closing the writer connection after an unfinished transaction");
+            self.connection.close_on_drop();
+        }
+    }
 }
 
 /// Overwrites a tweet's values, recording `editor_id` and `now` as its last change.
@@ -284,4 +329,70 @@ pub async fn handle_in_organization<'e>(
     .bind(organization_id)
     .fetch_optional(executor)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+    use super::*;
+
+    /// A batch that begins a transaction, inserts a row and then fails.
+    const FAILING_BATCH: &str =
+        "BEGIN IMMEDIATE; INSERT INTO t VALUES (1); INSERT INTO missing VALUES (1); COMMIT";
+
+    async fn single_connection_pool(dir: &tempfile::TempDir) -> SqlitePool {
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("batch.db"))
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool
+    }
+
+    #[tokio::test]
+    async fn failed_batch_closes_its_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = single_connection_pool(&dir).await;
+
+        let mut connection = ClosedUnlessReleased::new(pool.acquire().await.unwrap());
+        let failed = sqlx::query(FAILING_BATCH)
+            .execute(connection.as_mut())
+            .await;
+        drop(connection);
+
+        assert!(failed.is_err());
+        let mut next = pool.acquire().await.unwrap();
+        let begin = sqlx::query("BEGIN IMMEDIATE").execute(&mut *next).await;
+        assert!(begin.is_ok(), "{begin:?}");
+        let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM t")
+            .fetch_one(&mut *next)
+            .await
+            .unwrap();
+        assert_eq!(rows, 0);
+    }
+
+    /// Shows why the guard exists: a connection returned to its pool keeps the transaction.
+    #[tokio::test]
+    async fn failed_batch_without_guard_leaves_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = single_connection_pool(&dir).await;
+
+        let mut connection = pool.acquire().await.unwrap();
+        let failed = sqlx::query(FAILING_BATCH).execute(&mut *connection).await;
+        drop(connection);
+
+        assert!(failed.is_err());
+        let mut next = pool.acquire().await.unwrap();
+        let begin = sqlx::query("BEGIN IMMEDIATE").execute(&mut *next).await;
+        let message = begin.unwrap_err().to_string();
+        assert!(message.contains("within a transaction"), "{message}");
+    }
 }
