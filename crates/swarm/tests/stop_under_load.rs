@@ -125,3 +125,49 @@ async fn open_file_exhaustion_stops_on_time() {
     assert!(failures > 0, "{aggregated}");
     assert!(requests > failures, "{aggregated}");
 }
+
+// A runtime thread blocked for 2.5 s simulates a runtime whose queue of ready users is
+// seconds long, as with 100,000 users spawned at once on one CPU.
+#[tokio::test(flavor = "current_thread")]
+async fn run_time_holds_while_runtime_blocked() {
+    let server = start_test_server().await;
+    let scenario = swarm::scenario::parse(
+        std::path::Path::new("blocked.toml"),
+        "[user.Reader]\nwait_time = { constant = 0.05 }\n[[user.Reader.task]]\npath = \"/\"\n",
+    )
+    .unwrap();
+    let runner = Runner::new(scenario, RunnerOptions::default()).unwrap();
+    let started = swarm::stats::unix_now();
+    runner
+        .start(StartRequest {
+            user_count: 20,
+            spawn_rate: 1000.0,
+            host: Some(server.url.clone()),
+            run_time: Some(Duration::from_millis(500)),
+        })
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    std::thread::sleep(Duration::from_millis(2500));
+    let unblocked = Instant::now();
+    tokio::time::timeout(Duration::from_secs(10), runner.wait_stopped())
+        .await
+        .expect("the run stopped within 10 s");
+    let stop_after_unblock = unblocked.elapsed();
+
+    let limit_line = runner
+        .logs()
+        .into_iter()
+        .find(|line| line.message.starts_with("Run time limit reached"))
+        .expect("the run-time limit was logged");
+    let limit_at = limit_line.time - started;
+    assert!(
+        (0.45..1.2).contains(&limit_at),
+        "the limit took effect {limit_at:.2} s after the start, not 0.5 s"
+    );
+    assert!(
+        stop_after_unblock < Duration::from_secs(1),
+        "stopped {stop_after_unblock:?} after the runtime was free again"
+    );
+}

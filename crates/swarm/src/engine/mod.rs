@@ -7,6 +7,7 @@ pub mod inputs;
 pub mod lag;
 pub mod panics;
 pub mod request;
+pub mod run_timer;
 pub mod runner;
 pub mod tags;
 pub mod user;

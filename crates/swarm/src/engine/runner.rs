@@ -16,6 +16,7 @@ use super::client::HttpClient;
 use super::dispatch::class_order;
 use super::lag::{LagSummary, ScheduleLag, BEHIND_SCHEDULE};
 use super::panics::guard_user;
+use super::run_timer::RunTimer;
 use super::user::{run_user, StatsMessage, StopMode, UserEnv};
 use crate::scenario::{Scenario, TaskKind, TaskSet};
 use crate::stats::history::HISTORY_INTERVAL_SECONDS;
@@ -137,7 +138,7 @@ struct Control {
     users: Vec<UserHandle>,
     envs: Vec<Arc<UserEnv>>,
     spawner: Option<JoinHandle<()>>,
-    timer: Option<JoinHandle<()>>,
+    timer: Option<RunTimer>,
     next_index: usize,
 }
 
@@ -251,22 +252,32 @@ impl Runner {
     /// Stops the test `run_time` from now, replacing an earlier limit.
     fn set_run_timer(&self, control: &mut Control, run_time: Duration) {
         let shared = &self.shared;
-        if let Some(timer) = control.timer.take() {
-            timer.abort();
-        }
+        // Dropping the earlier timer cancels it.
+        control.timer = None;
         shared.log(
             "INFO",
             format!("Run time limit set to {} seconds", run_time.as_secs()),
         );
         let weak = Arc::downgrade(shared);
-        control.timer = Some(tokio::spawn(async move {
-            tokio::time::sleep(run_time).await;
-            if let Some(shared) = weak.upgrade() {
-                shared.log("INFO", "Run time limit reached, stopping the test".into());
-                // A separate task, because stopping aborts this timer.
-                tokio::spawn(async move { shared.stop_all().await });
-            }
-        }));
+        let runtime = tokio::runtime::Handle::current();
+        let timer = RunTimer::start(run_time, move || {
+            let Some(shared) = weak.upgrade() else {
+                return;
+            };
+            shared.log("INFO", "Run time limit reached, stopping the test".into());
+            shared.signal_stop();
+            runtime.spawn(async move { shared.stop_all().await });
+        });
+        match timer {
+            Ok(timer) => control.timer = Some(timer),
+            Err(error) => shared.log(
+                "ERROR",
+                format!(
+                    "Cannot start the run-time thread ({error}): the test will not stop by \
+                     itself, so stop it with Ctrl-C or the web UI"
+                ),
+            ),
+        }
     }
 
     fn build_envs(&self, explicit_host: Option<&str>) -> Result<Vec<Arc<UserEnv>>, StartError> {
@@ -568,6 +579,24 @@ impl Shared {
         *self.class_counts.lock().expect("class counts lock") = counts;
     }
 
+    /// Stops the ramp and sends every user its stop request, without waiting for them. It is called
+    /// from the run-time thread, outside the runtime, so users get the signal on time even
+    /// when the runtime's queue is long. `stop_all` then waits for them and records the end.
+    fn signal_stop(&self) {
+        let control = self.control.blocking_lock();
+        if let Some(spawner) = &control.spawner {
+            spawner.abort();
+        }
+        let mode = if self.options.stop_timeout.is_zero() {
+            StopMode::Now
+        } else {
+            StopMode::AfterTask
+        };
+        for user in &control.users {
+            user.stop.send_replace(mode);
+        }
+    }
+
     async fn stop_all(self: Arc<Self>) {
         let users = {
             let mut control = self.control.lock().await;
@@ -582,9 +611,7 @@ impl Shared {
             if let Some(spawner) = control.spawner.take() {
                 spawner.abort();
             }
-            if let Some(timer) = control.timer.take() {
-                timer.abort();
-            }
+            control.timer = None;
             let users = std::mem::take(&mut control.users);
             self.set_user_counts(&control);
             users
