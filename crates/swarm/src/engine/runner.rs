@@ -307,6 +307,9 @@ impl Runner {
     }
 
     /// Stops the test in the background; see `stop_and_wait`.
+    // NOTE: Ctrl-C, SIGTERM and the web UI's Stop reach the users through the runtime's queue,
+    // so under overload they take effect as late as users wake up from their waits. Only the
+    // run-time limit sends its stop requests from its own thread.
     pub fn stop(&self) {
         let shared = self.shared.clone();
         tokio::spawn(async move { shared.stop_all().await });
