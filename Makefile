@@ -24,7 +24,7 @@ swarm: build
 
 # TweetCheck on :8000 and the swarm UI on :8089 together; Ctrl-C stops both.
 workshop: build
-	scripts/workshop $(RELEASE_BIN) "$(BIND)" "$(DATABASE_URL)" "$(HOST)" "$(WEB_PORT)"
+	scripts/workshop $(RELEASE_BIN) "$(BIND)" "$(DATABASE_URL)" "$(HOST)" "$(WEB_PORT)" "$(SWARMFILE)"
 
 docs: build
 	$(RELEASE_BIN)/workshop-docs build docs target/site
