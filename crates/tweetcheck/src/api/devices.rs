@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::fields::{optional_pk, optional_string};
 use super::options::{self, FieldMeta};
 use super::tweets::parse_id;
+use super::update::route_put_and_patch;
 use super::{query, ApiError, ApiResponse, FieldErrors, Fields, Resource};
 use crate::auth::{Caller, User};
 use crate::state::AppState;
@@ -33,9 +34,7 @@ pub fn list_handlers() -> MethodRouter<AppState> {
 }
 
 pub fn detail_handlers() -> MethodRouter<AppState> {
-    get(retrieve)
-        .put(replace)
-        .patch(modify)
+    route_put_and_patch(get(retrieve), update)
         .delete(destroy)
         .options(detail_options)
 }
@@ -178,24 +177,6 @@ async fn retrieve(
 ) -> Result<ApiResponse, ApiError> {
     let row = fetch(&state.db.reader, &user, parse_id(&id)?).await?;
     Ok(ApiResponse::ok(to_json(&row)))
-}
-
-async fn replace(
-    state: State<AppState>,
-    caller: Caller,
-    id: Path<String>,
-    fields: Fields,
-) -> Result<ApiResponse, ApiError> {
-    update(state, caller, id, fields, false).await
-}
-
-async fn modify(
-    state: State<AppState>,
-    caller: Caller,
-    id: Path<String>,
-    fields: Fields,
-) -> Result<ApiResponse, ApiError> {
-    update(state, caller, id, fields, true).await
 }
 
 async fn update(

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::fields::{optional_nullable_integer, optional_text, required_string};
 use super::options::{self, FieldMeta};
 use super::tweets::parse_id;
+use super::update::route_put_and_patch;
 use super::{ApiError, ApiResponse, FieldErrors, Fields, Resource};
 use crate::auth::{Caller, User};
 use crate::state::AppState;
@@ -35,9 +36,7 @@ pub fn list_handlers() -> MethodRouter<AppState> {
 }
 
 pub fn detail_handlers() -> MethodRouter<AppState> {
-    get(retrieve)
-        .put(replace)
-        .patch(modify)
+    route_put_and_patch(get(retrieve), update)
         .delete(destroy)
         .options(detail_options)
 }
@@ -198,24 +197,6 @@ async fn retrieve(
 ) -> Result<ApiResponse, ApiError> {
     let row = fetch(&state, &user, parse_id(&id)?).await?;
     Ok(ApiResponse::ok(to_json(&row)))
-}
-
-async fn replace(
-    state: State<AppState>,
-    caller: Caller,
-    id: Path<String>,
-    fields: Fields,
-) -> Result<ApiResponse, ApiError> {
-    update(state, caller, id, fields, false).await
-}
-
-async fn modify(
-    state: State<AppState>,
-    caller: Caller,
-    id: Path<String>,
-    fields: Fields,
-) -> Result<ApiResponse, ApiError> {
-    update(state, caller, id, fields, true).await
 }
 
 async fn update(

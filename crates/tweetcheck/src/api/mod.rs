@@ -17,6 +17,7 @@ mod root;
 mod token_auth;
 mod tweets;
 mod twitter_signin;
+mod update;
 mod users;
 
 use axum::middleware::from_fn_with_state;

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use super::fields::{optional_pk, optional_string};
 use super::options::{self, FieldMeta};
+use super::update::route_put_and_patch;
 use super::{field_error, ApiError, ApiResponse, FieldErrors, Fields, Resource};
 use crate::auth::caller::email_without_domain;
 use crate::auth::{Caller, User};
@@ -36,9 +37,7 @@ pub fn list_handlers() -> MethodRouter<AppState> {
 }
 
 pub fn detail_handlers() -> MethodRouter<AppState> {
-    get(retrieve)
-        .put(replace)
-        .patch(modify)
+    route_put_and_patch(get(retrieve), update)
         .delete(destroy)
         .options(detail_options)
 }
@@ -373,24 +372,6 @@ async fn retrieve(
         .await?
         .ok_or(ApiError::NotFound)?;
     tweet_response(StatusCode::OK, &row)
-}
-
-async fn replace(
-    state: State<AppState>,
-    caller: Caller,
-    id: Path<String>,
-    fields: Fields,
-) -> Result<ApiResponse, ApiError> {
-    update(state, caller, id, fields, false).await
-}
-
-async fn modify(
-    state: State<AppState>,
-    caller: Caller,
-    id: Path<String>,
-    fields: Fields,
-) -> Result<ApiResponse, ApiError> {
-    update(state, caller, id, fields, true).await
 }
 
 async fn update(

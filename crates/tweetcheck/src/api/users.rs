@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::fields::{is_valid_email, optional_bool, optional_string, parse_bool};
 use super::options::{self, FieldMeta};
 use super::tweets::parse_id;
+use super::update::route_put_and_patch;
 use super::{field_error, query, ApiError, ApiResponse, FieldErrors, Fields, Resource};
 use crate::auth::caller::email_without_domain;
 use crate::auth::{password, Caller, User};
@@ -37,9 +38,7 @@ pub fn list_handlers() -> MethodRouter<AppState> {
 }
 
 pub fn detail_handlers() -> MethodRouter<AppState> {
-    get(retrieve)
-        .put(replace)
-        .patch(modify)
+    route_put_and_patch(get(retrieve), update)
         .delete(destroy)
         .options(detail_options)
 }
@@ -196,24 +195,6 @@ async fn retrieve(
 ) -> Result<ApiResponse, ApiError> {
     let user = fetch(&state.db.reader, &caller, parse_id(&id)?).await?;
     Ok(ApiResponse::ok(to_json(&user)))
-}
-
-async fn replace(
-    state: State<AppState>,
-    caller: Caller,
-    id: Path<String>,
-    fields: Fields,
-) -> Result<ApiResponse, ApiError> {
-    update(state, caller, id, fields, false).await
-}
-
-async fn modify(
-    state: State<AppState>,
-    caller: Caller,
-    id: Path<String>,
-    fields: Fields,
-) -> Result<ApiResponse, ApiError> {
-    update(state, caller, id, fields, true).await
 }
 
 /// Rejects a change of another user by a non-approver.
