@@ -19,7 +19,7 @@ const CASES: &[(&str, usize, usize, &str)] = &[
     ("[user.Reader]\n[[user.Reader.task]]\nmethod = \"G ET\"\npath = \"/\"\n", 3, 10, "invalid method `G ET`"),
     ("[user.Reader]\n[[user.Reader.task]]\nweight = 0\npath = \"/\"\n", 3, 10, "invalid weight 0"),
     ("[user.Reader]\n[[user.Reader.task]]\nmethod = \"GET\"\n", 2, 1, "missing `path`"),
-    ("[user.Reader]\nweight = 2\n", 1, 1, "has no task"),
+    ("[user.Reader]\nweight = 2\n", 1, 7, "has no task"),
     ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\ncapture = { id = { regex = \"(\" } }\n", 4, 18, "invalid regex"),
     ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\ncheck = { status = 99 }\n", 4, 20, "invalid status 99"),
     ("[swarm]\nhost = \"127.0.0.1:8000\"\n[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\n", 2, 8, "expected an http:// or https:// URL"),
@@ -30,7 +30,7 @@ const CASES: &[(&str, usize, usize, &str)] = &[
     ("[user.Reader]\n[[user.Reader.task]]\npath = \"api/\"\n", 3, 8, "starting with `/`"),
     ("[user.Reader]\n[[user.Reader.group]]\nname = \"browse\"\n", 2, 1, "group `browse` has no task"),
     ("[user.Reader]\n[[user.Reader.on_start]]\npath = \"/login\"\nweight = 3\n", 4, 10, "`weight` is not allowed in on_start"),
-    ("[user.Reader]\nfixed_count = 0\nweight = 0\n[[user.Reader.task]]\npath = \"/\"\n", 1, 1, "never runs"),
+    ("[user.Reader]\nfixed_count = 0\nweight = 0\n[[user.Reader.task]]\npath = \"/\"\n", 1, 7, "never runs"),
     ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\ncheck = { json = { \"status\" = 1 } }\n", 4, 31, "invalid JSON pointer `status`"),
     ("[swarm]\nspawn_rate = 1e-300\n[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\n", 2, 14, "invalid spawn_rate 1e-300"),
     ("[user.Reader]\ntimeout = 1e300\n[[user.Reader.task]]\npath = \"/\"\n", 2, 11, "invalid timeout"),
@@ -46,6 +46,12 @@ const CASES: &[(&str, usize, usize, &str)] = &[
     ("[user.Reader]\nweight = -1\n[[user.Reader.task]]\npath = \"/\"\n", 2, 10, "invalid weight -1: expected a whole number from 0 to 4294967295"),
     ("[user.Reader]\n[[user.Reader.task]]\npath = \"/\"\nmax_redirects = -2\n", 4, 17, "invalid max_redirects -2"),
     ("[user.Reader]\nwait_time = 5\n[[user.Reader.task]]\npath = \"/\"\n", 2, 13, "such as wait_time = { between = [5, 10] }"),
+    ("[user.Reader.task]\npath = \"/\"\n", 1, 1, "write `[[user.Reader.task]]` with double brackets"),
+    ("[user.Reader]\ntask = { path = \"/\" }\n", 2, 8, "invalid task: expected a list of tables"),
+    ("[user.Reader]\nweight = \"10\"\n[[user.Reader.task]]\npath = \"/\"\n", 2, 10, "expected a whole number without quotes, such as weight = 10"),
+    ("[user.Reader]\ntimeout = \"5\"\n[[user.Reader.task]]\npath = \"/\"\n", 2, 11, "expected a number without quotes"),
+    ("[user.Reader]\nwait_time.constant = 1\n[[user.Reader.task]]\npath = \"/\"\n", 2, 11, "write `wait_time = { constant = ... }`"),
+    ("[[user.Reader.task]]\npath = \"/\"\n[[user.bad-name.task]]\npath = \"/\"\n", 3, 8, "invalid user class name `bad-name`"),
 ];
 
 #[test]
@@ -158,4 +164,23 @@ wait_time = {{ constant_throughput = 0.5 }}
         ["read"],
         "groups pass their tags to their tasks"
     );
+}
+
+#[test]
+fn implicit_class_tables_load() {
+    // TOML creates `user.Reader` from the task headers alone, so no `[user.Reader]` line is needed.
+    let source = "[[user.Reader.task]]\npath = \"/a\"\n\n[[user.Reader.task]]\npath = \"/b\"\n\n\
+                  [user.Writer]\nweight = 2\n[[user.Writer.task]]\npath = \"/c\"\n";
+    let scenario =
+        parse(Path::new("implicit.toml"), source).unwrap_or_else(|error| panic!("{error}"));
+
+    let names: Vec<&str> = scenario
+        .classes
+        .iter()
+        .map(|class| class.name.as_str())
+        .collect();
+    assert_eq!(names, ["Reader", "Writer"]);
+    assert_eq!(scenario.classes[0].behaviour.tasks.len(), 2);
+    assert_eq!(scenario.classes[0].weight, 1);
+    assert_eq!(scenario.classes[1].weight, 2);
 }

@@ -52,7 +52,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
         let message = error.message().trim_end();
         let message = match key_before(text, span.start) {
             Some(key) => explain_value_error(key, message),
-            None => None,
+            None => explain_table_error(text, span.start, message),
         };
         let message = message.unwrap_or_else(|| with_spelling_hint(error.message().trim_end()));
         parser.error(span, message)
@@ -188,9 +188,9 @@ impl Parser<'_> {
         }
     }
 
-    fn class(&self, name: String, class: Spanned<ClassDef>) -> Result<UserClass> {
-        let span = class.span();
-        let raw = class.into_inner();
+    fn class(&self, name: Spanned<String>, raw: ClassDef) -> Result<UserClass> {
+        let span = name.span();
+        let name = name.into_inner();
         if !is_identifier(&name) {
             return Err(self.error(
                 span,
@@ -924,6 +924,24 @@ fn explain_value_error(key: &str, message: &str) -> Option<String> {
                 .to_owned(),
         );
     }
+    if let Some(rest) = message.strip_prefix("invalid type: string ") {
+        let (value, expected) = rest.split_once(", expected ")?;
+        let kind = match expected {
+            "usize" | "u64" | "u32" | "u16" | "u8" | "i64" | "i32" => "a whole number",
+            "f64" => "a number",
+            "a boolean" => "true or false",
+            _ => return None,
+        };
+        let unquoted = value.trim_matches('"');
+        return Some(format!(
+            "invalid {key} {value}: expected {kind} without quotes, such as {key} = {unquoted}"
+        ));
+    }
+    if message == "invalid type: map, expected a sequence" {
+        return Some(format!(
+            "invalid {key}: expected a list of tables, such as {key} = [{{ path = \"/\" }}]"
+        ));
+    }
     let rest = message.strip_prefix("invalid value: integer `")?;
     let (value, expected) = rest.split_once("`, expected ")?;
     let maximum = match expected {
@@ -936,6 +954,41 @@ fn explain_value_error(key: &str, message: &str) -> Option<String> {
     Some(format!(
         "invalid {key} {value}: expected a whole number from 0 to {maximum}"
     ))
+}
+
+/// Rewrites serde's messages for a table header or dotted key of the wrong shape, where no
+/// `key = value` precedes the error's position.
+fn explain_table_error(text: &str, offset: usize, message: &str) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset]
+        .rfind('\n')
+        .map_or(0, |position| position + 1);
+    let line_end = text[offset..]
+        .find('\n')
+        .map_or(text.len(), |position| offset + position);
+    let line = text[line_start..line_end].trim();
+
+    if message == "invalid type: map, expected a sequence" {
+        // `[user.W.task]` declares one table where the key needs an array of tables.
+        let header = line.strip_prefix('[')?.split(']').next()?.trim();
+        let key = header.rsplit('.').next()?.trim();
+        return Some(format!(
+            "`[{header}]` declares one table, but `{key}` is a list: write `[[{header}]]` \
+             with double brackets for each entry, or `{key} = [...]`"
+        ));
+    }
+    if message.ends_with("expected a borrowed string") {
+        // toml 0.8 cannot record a position for a table built from dotted keys, such as
+        // `wait_time.constant = 1`, so keys whose position we keep need an inline table or a header.
+        let dotted = line.split('=').next()?.trim();
+        let (table, field) = dotted.rsplit_once('.')?;
+        let table = table.rsplit('.').next()?;
+        return Some(format!(
+            "dotted key `{dotted}` is not supported here: write `{table} = {{ {field} = ... }}` \
+             as an inline table"
+        ));
+    }
+    None
 }
 
 /// Adds "did you mean" to an unknown key or variant message when one expected name is a small

@@ -12,8 +12,11 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub struct FileDef {
     pub swarm: Option<Spanned<DefaultsDef>>,
+    /// Classes by name. The span is the name's, because toml 0.8 records no span for a class
+    /// table that only a longer header such as `[[user.W.task]]` implies, and `Spanned<ClassDef>`
+    /// fails on such a table.
     #[serde(default)]
-    pub user: BTreeMap<String, Spanned<ClassDef>>,
+    pub user: BTreeMap<Spanned<String>, ClassDef>,
 }
 
 #[derive(Debug, Deserialize)]
