@@ -170,9 +170,12 @@ impl Connection {
             Framing::UntilClose => self.read_until_close().await?,
         };
         let body = decode_body(head.encoding, body).map_err(TransportError::Decode)?;
-        // Bytes after the response would be a reply to nothing: start afresh next time.
-        let keep_alive =
-            head.keep_alive && framing != Framing::UntilClose && self.read_buffer.is_empty();
+        // Bytes after the response would be a reply to nothing, and after 101 Switching
+        // Protocols the connection no longer speaks HTTP/1.1: start afresh next time.
+        let keep_alive = head.keep_alive
+            && head.status != 101
+            && framing != Framing::UntilClose
+            && self.read_buffer.is_empty();
         Ok(RawResponse {
             status: head.status,
             head: head_bytes,

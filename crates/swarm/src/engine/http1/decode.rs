@@ -15,8 +15,8 @@ pub enum ContentEncoding {
 }
 
 impl ContentEncoding {
-    /// Parses a `Content-Encoding` value; codings the client cannot decode (and several
-    /// codings in a row) leave the body as received, as reqwest did.
+    /// Parses a `Content-Encoding` value. Codings the client cannot decode, and several codings
+    /// in a row, leave the body as received.
     pub fn parse(value: &[u8]) -> Self {
         let value = value.trim_ascii();
         if value.eq_ignore_ascii_case(b"gzip") || value.eq_ignore_ascii_case(b"x-gzip") {
