@@ -22,10 +22,12 @@ enum After {
 }
 
 /// A server that sends, for every request, the bytes its `respond` function returns. It
-/// counts connections and keeps the request heads for the checks.
+/// counts connections opened and closed by the client, and keeps the request heads for the
+/// checks.
 struct RawServer {
     url: String,
     connections: Arc<AtomicUsize>,
+    closed_by_client: Arc<AtomicUsize>,
     requests: Arc<Mutex<Vec<String>>>,
 }
 
@@ -37,26 +39,43 @@ async fn start_raw_server(respond: Respond) -> RawServer {
         .expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicUsize::new(0));
+    let closed_by_client = Arc::new(AtomicUsize::new(0));
     let requests = Arc::new(Mutex::new(Vec::new()));
-    let (counter, log) = (connections.clone(), requests.clone());
+    let (counter, closed, log) = (
+        connections.clone(),
+        closed_by_client.clone(),
+        requests.clone(),
+    );
     tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
             counter.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(serve_connection(socket, respond, log.clone()));
+            let (closed, log) = (closed.clone(), log.clone());
+            tokio::spawn(async move {
+                if serve_connection(socket, respond, log).await == Ended::ByClient {
+                    closed.fetch_add(1, Ordering::SeqCst);
+                }
+            });
         }
     });
     RawServer {
         url,
         connections,
+        closed_by_client,
         requests,
     }
+}
+
+#[derive(PartialEq, Eq)]
+enum Ended {
+    ByClient,
+    ByServer,
 }
 
 async fn serve_connection(
     mut socket: tokio::net::TcpStream,
     respond: Respond,
     log: Arc<Mutex<Vec<String>>>,
-) {
+) -> Ended {
     let mut buffer = Vec::new();
     loop {
         // The tests send no request bodies, so a request ends with its blank line.
@@ -66,7 +85,7 @@ async fn serve_connection(
             }
             let mut chunk = [0u8; 4096];
             match socket.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
+                Ok(0) | Err(_) => return Ended::ByClient,
                 Ok(read) => buffer.extend_from_slice(&chunk[..read]),
             }
         };
@@ -75,7 +94,7 @@ async fn serve_connection(
         let (response, after) = respond(&head);
         log.lock().unwrap().push(head);
         if socket.write_all(&response).await.is_err() || after == After::Close {
-            return;
+            return Ended::ByServer;
         }
     }
 }
@@ -102,6 +121,23 @@ async fn each_user_keeps_its_own_connection() {
     assert_eq!(entry.num_failures, 0, "{:?}", failures(&snapshot));
     assert!(entry.num_requests >= 15, "{} requests", entry.num_requests);
     assert_eq!(server.connections.load(Ordering::SeqCst), 5);
+}
+
+#[tokio::test]
+async fn stopped_users_close_their_connections() {
+    let server = start_raw_server(|_| (ok("hello"), After::KeepOpen)).await;
+    let source = scenario(0.1, "path = \"/\"");
+    let (runner, _) = run_scenario(&source, &server.url, 3, Duration::from_millis(400)).await;
+
+    assert_eq!(server.connections.load(Ordering::SeqCst), 3);
+    // The runner has stopped its users, so their connections must be gone.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while server.closed_by_client.load(Ordering::SeqCst) < 3 && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(server.closed_by_client.load(Ordering::SeqCst), 3);
+    drop(runner);
 }
 
 #[tokio::test]
