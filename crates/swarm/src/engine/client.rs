@@ -253,6 +253,9 @@ async fn send_once(
     let head_request = method == Method::HEAD;
     let close_after = asks_to_close(headers);
 
+    // NOTE: a reused connection is not checked for bytes that arrived while it was idle, so a
+    // response a server sends before closing an idle connection (such as 408 Request Timeout)
+    // would be read as the response to the next request.
     if let Some(mut connection) = connections.take(host_text, port, over_tls) {
         http1::write_request(&mut connection.request, method, url, headers, cookie, body);
         match connection.exchange(head_request).await {
