@@ -228,10 +228,10 @@ wait_time = { constant = 5 }
 variables = { greeting = "hi there" }
 [[user.Tester.task]]
 steps = [
-  { method = "POST", path = "/echo", name = "form", form = { text = "{{ greeting }}", n = "1" } },
+  { method = "POST", path = "/echo", name = "form", form = { text = "{{ greeting }}", n = "1", handle = 1, ratio = 2.5, whole = 3.0, ok = true } },
   { method = "POST", path = "/echo", name = "json", json = { text = "{{ greeting }}", count = 2, tags = ["a"], ok = true } },
   { method = "PUT", path = "/echo", name = "raw", body = "plain {{ greeting }}", content_type = "text/plain" },
-  { method = "POST", path = "/echo", name = "multipart", multipart = { caption = "{{ greeting }}", photo = { file = "photo.png", content_type = "image/png" } } },
+  { method = "POST", path = "/echo", name = "multipart", multipart = { caption = "{{ greeting }}", count = 7, photo = { file = "photo.png", content_type = "image/png" } } },
 ]
 "#;
     let path = folder.path().join("swarmfile.toml");
@@ -259,7 +259,11 @@ steps = [
     };
     let body = |index: usize| String::from_utf8_lossy(&echoes[index].body).into_owned();
     assert_eq!(content_type(0), "application/x-www-form-urlencoded");
-    assert_eq!(body(0), "n=1&text=hi+there");
+    // Numbers and booleans in form fields are sent as their text.
+    assert_eq!(
+        body(0),
+        "handle=1&n=1&ok=true&ratio=2.5&text=hi+there&whole=3.0"
+    );
     assert_eq!(content_type(1), "application/json");
     let json: serde_json::Value = serde_json::from_str(&body(1)).unwrap();
     assert_eq!(
@@ -273,6 +277,10 @@ steps = [
     let multipart = body(3);
     assert!(
         multipart.contains("name=\"caption\"\r\n\r\nhi there\r\n"),
+        "{multipart}"
+    );
+    assert!(
+        multipart.contains("name=\"count\"\r\n\r\n7\r\n"),
         "{multipart}"
     );
     assert!(

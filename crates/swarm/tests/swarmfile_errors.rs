@@ -52,6 +52,8 @@ const CASES: &[(&str, usize, usize, &str)] = &[
     ("[user.Reader]\ntimeout = \"5\"\n[[user.Reader.task]]\npath = \"/\"\n", 2, 11, "expected a number without quotes"),
     ("[user.Reader]\nwait_time.constant = 1\n[[user.Reader.task]]\npath = \"/\"\n", 2, 11, "write `wait_time = { constant = ... }`"),
     ("[[user.Reader.task]]\npath = \"/\"\n[[user.bad-name.task]]\npath = \"/\"\n", 3, 8, "invalid user class name `bad-name`"),
+    ("[[user.Reader.task]]\npath = \"/\"\nform = { a = [1] }\n", 3, 14, "invalid field `a`: expected a string, a number or true/false"),
+    ("[[user.Reader.task]]\npath = \"/\"\nmultipart = { a = [1] }\n", 3, 19, "invalid multipart part `a`"),
 ];
 
 #[test]

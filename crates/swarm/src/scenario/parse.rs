@@ -387,6 +387,18 @@ impl Parser<'_> {
         Ok(headers)
     }
 
+    fn field(&self, value: Spanned<FieldDef>, names: &ClassNames) -> Result<Template> {
+        let span = value.span();
+        match value.into_inner() {
+            FieldDef::Text(text) => self.template(Spanned::new(span, text), names),
+            literal => {
+                // A number's or boolean's text has no `{{`, so it parses as one literal piece.
+                let text = literal.literal_text().unwrap_or_default();
+                Template::parse(&text).map_err(|error| self.error(span, error.message))
+            }
+        }
+    }
+
     fn template(&self, value: Spanned<String>, names: &ClassNames) -> Result<Template> {
         let span = value.span();
         // The span covers the opening quote, so text offsets start one byte later.
@@ -675,7 +687,7 @@ impl Parser<'_> {
     fn body(
         &self,
         span: Range<usize>,
-        form: Option<std::collections::BTreeMap<String, Spanned<String>>>,
+        form: Option<std::collections::BTreeMap<String, Spanned<FieldDef>>>,
         json: Option<Spanned<toml::Value>>,
         body: Option<Spanned<String>>,
         content_type: Option<String>,
@@ -694,7 +706,7 @@ impl Parser<'_> {
         if let Some(form) = form {
             let mut fields = Vec::new();
             for (key, value) in form {
-                fields.push((key, self.template(value, names)?));
+                fields.push((key, self.field(value, names)?));
             }
             return Ok(Body::Form(fields));
         }
@@ -717,9 +729,9 @@ impl Parser<'_> {
             for (name, part) in parts {
                 let span = part.span();
                 match part.into_inner() {
-                    PartDef::Text(text) => converted.push(Part::Text {
+                    PartDef::Field(field) => converted.push(Part::Text {
                         name,
-                        value: self.template(Spanned::new(span, text), names)?,
+                        value: self.field(Spanned::new(span, field), names)?,
                     }),
                     PartDef::File(file) => {
                         let path = self.relative(&file.file);
@@ -940,6 +952,17 @@ fn explain_value_error(key: &str, message: &str) -> Option<String> {
     if message == "invalid type: map, expected a sequence" {
         return Some(format!(
             "invalid {key}: expected a list of tables, such as {key} = [{{ path = \"/\" }}]"
+        ));
+    }
+    if message.contains("untagged enum FieldDef") {
+        return Some(format!(
+            "invalid field `{key}`: expected a string, a number or true/false"
+        ));
+    }
+    if message.contains("untagged enum PartDef") {
+        return Some(format!(
+            "invalid multipart part `{key}`: expected a string, a number, true/false \
+             or a file such as {{ file = \"photo.png\" }}"
         ));
     }
     let rest = message.strip_prefix("invalid value: integer `")?;

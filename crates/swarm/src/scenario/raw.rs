@@ -132,7 +132,7 @@ pub struct RequestDef {
     pub query: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     pub headers: BTreeMap<String, Spanned<String>>,
-    pub form: Option<BTreeMap<String, Spanned<String>>>,
+    pub form: Option<BTreeMap<String, Spanned<FieldDef>>>,
     pub json: Option<Spanned<toml::Value>>,
     pub body: Option<Spanned<String>>,
     pub content_type: Option<String>,
@@ -148,10 +148,37 @@ pub struct RequestDef {
     pub steps: Option<Vec<Spanned<RequestDef>>>,
 }
 
+/// A form or multipart text field. Strings are templates, and numbers and booleans are sent as
+/// their text, as Locust users expect from `data={"handle": 1}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FieldDef {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+}
+
+impl FieldDef {
+    /// Returns the text sent for a number or boolean, or `None` for a string template.
+    pub fn literal_text(&self) -> Option<String> {
+        match self {
+            FieldDef::Text(_) => None,
+            FieldDef::Integer(number) => Some(number.to_string()),
+            // `1.0` stays `1.0`, as TOML and Python write it, rather than Rust's `1`.
+            FieldDef::Float(number) if number.is_finite() && number.fract() == 0.0 => {
+                Some(format!("{number:.1}"))
+            }
+            FieldDef::Float(number) => Some(number.to_string()),
+            FieldDef::Boolean(value) => Some(value.to_string()),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum PartDef {
-    Text(String),
+    Field(FieldDef),
     File(FilePartDef),
 }
 
