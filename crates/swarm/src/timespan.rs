@@ -25,13 +25,17 @@ pub fn is_valid_spawn_rate(rate: f64) -> bool {
 pub const SPAWN_RATE_RULE: &str =
     "expected users per second above 0, such as 2.5, with at most 100 years between two users";
 
+/// Formats the error for `text` that is not a time span, naming it `label` (such as
+/// "time span" or "run_time"), so that the command line and the web UI word it alike.
+pub fn invalid_timespan_message(label: &str, text: &str) -> String {
+    format!(
+        "invalid {label} `{text}`: expected seconds or a span like 20s, 3m, 2h, 1h20m or 3h30m10s"
+    )
+}
+
 /// Parses a time span; the error names the value and the accepted forms.
 pub fn parse_timespan(text: &str) -> Result<Duration, String> {
-    let invalid = || {
-        format!(
-            "invalid time span `{text}`: expected seconds or a span like 20s, 3m, 2h, 1h20m or 3h30m10s"
-        )
-    };
+    let invalid = || invalid_timespan_message("time span", text);
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(invalid());

@@ -340,6 +340,22 @@ async fn swarm_rejects_invalid_form() {
         assert!(!body["message"].as_str().unwrap().is_empty(), "{fields:?}");
     }
 
+    // The run_time message is the command line's, naming the value and the accepted forms.
+    let response = app
+        .post_swarm(&[
+            ("user_count", "2"),
+            ("spawn_rate", "1"),
+            ("run_time", "later"),
+        ])
+        .await;
+    let body: Value = response.json().await.unwrap();
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("invalid run_time `later`: expected seconds"),
+        "{message}"
+    );
+    assert!(message.contains("1h20m"), "{message}");
+
     let stats = app.get_json("/stats/requests").await;
     assert_eq!(stats["state"], "ready");
     assert_eq!(

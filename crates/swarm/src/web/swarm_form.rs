@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::timespan::{is_valid_spawn_rate, parse_timespan};
+use crate::timespan::{invalid_timespan_message, is_valid_spawn_rate, parse_timespan};
 
 use super::control::SwarmSettings;
 
@@ -21,7 +21,8 @@ pub enum SwarmFormError {
         "invalid host {0:?}: expected an http:// or https:// URL, such as http://127.0.0.1:8000"
     )]
     Host(String),
-    #[error("invalid run_time {0:?}: Valid run_time formats are : 20, 20s, 3m, 2h, 1h20m, 3h30m10s, etc.")]
+    /// The message, worded as the command line's `-t` error.
+    #[error("{0}")]
     RunTime(String),
 }
 
@@ -66,7 +67,10 @@ pub fn parse_swarm_form(
 
     let run_time = match field("run_time") {
         "" => None,
-        text => Some(parse_timespan(text).map_err(|_| SwarmFormError::RunTime(text.to_owned()))?),
+        text => Some(
+            parse_timespan(text)
+                .map_err(|_| SwarmFormError::RunTime(invalid_timespan_message("run_time", text)))?,
+        ),
     };
 
     Ok(SwarmSettings {
@@ -144,7 +148,11 @@ mod tests {
                     ("spawn_rate", "1"),
                     ("run_time", "soon"),
                 ],
-                SwarmFormError::RunTime("soon".into()),
+                SwarmFormError::RunTime(
+                    "invalid run_time `soon`: expected seconds or a span like 20s, 3m, 2h, \
+                     1h20m or 3h30m10s"
+                        .into(),
+                ),
             ),
         ];
         for (pairs, expected) in cases {
