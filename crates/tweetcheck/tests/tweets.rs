@@ -293,6 +293,20 @@ async fn create_rejects_bad_bodies() {
 }
 
 #[tokio::test]
+async fn create_rejects_null_status() {
+    let app = spawn_app().await;
+    let token = app.token(ADMIN).await;
+    let response = with_token(app.post("/api/tweets/"), &token)
+        .json(&json!({"handle": 1, "body": "null status", "status": null}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_and_json(response).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body, json!({"status": ["This field may not be null."]}));
+}
+
+#[tokio::test]
 async fn create_writes_one_action() {
     let app = spawn_app().await;
     let token = app.token(ADMIN).await;
@@ -827,4 +841,36 @@ async fn create_rejects_eta_ending_in_multibyte_character() {
         "Datetime has wrong format. Use one of these formats instead: \
          YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z], MM/DD/YYYY hh:mm [AM|PM]."
     );
+}
+
+/// Lists longer than the rows read on the async thread finish in `block_in_place`, which only
+/// the multi-thread runtime (the one `tweetcheck serve` runs) allows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_list_on_multi_thread_runtime_has_every_tweet() {
+    const COUNT: i64 = 2_500;
+    let app = spawn_app().await;
+    let token = app.token(ADMIN).await;
+    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1) \
+         INSERT INTO tweets (handle_id, body, status, twitter_id, author_id, created, \
+         last_editor_id, last_modified) \
+         SELECT 1, 'tweet ' || i, 0, '', 1, '2026-12-04T12:00:00.000000Z', 1, \
+         '2026-12-04T12:00:00.000000Z' FROM n",
+    )
+    .bind(COUNT)
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let (status, list) = get_json(&app, "/api/tweets/", &token).await;
+    assert_eq!(status, 200, "{list}");
+    let bodies: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tweet| tweet["body"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = (1..=COUNT).map(|i| format!("tweet {i}")).collect();
+    assert_eq!(bodies, expected);
 }

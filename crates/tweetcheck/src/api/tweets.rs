@@ -239,11 +239,14 @@ fn parse_other_fields(fields: &Fields, input: &mut TweetInput, errors: &mut Fiel
         }
     }
 
-    if let Some(value) = fields.get("status") {
-        match TweetStatus::parse_value(value) {
+    match fields.get("status") {
+        None => {}
+        // As Django REST Framework says for any non-nullable field.
+        Some(Value::Null) => errors.add("status", "This field may not be null."),
+        Some(value) => match TweetStatus::parse_value(value) {
             Ok(status) => input.status = Some(status),
             Err(text) => errors.add("status", format!("\"{text}\" is not a valid choice.")),
-        }
+        },
     }
 
     match fields.get("eta") {
