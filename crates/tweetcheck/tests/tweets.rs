@@ -846,7 +846,7 @@ async fn create_rejects_eta_ending_in_multibyte_character() {
 /// Lists longer than the rows read on the async thread finish in `block_in_place`, which only
 /// the multi-thread runtime (the one `tweetcheck serve` runs) allows.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn long_list_on_multi_thread_runtime_has_every_tweet() {
+async fn long_list_keeps_every_tweet() {
     const COUNT: i64 = 2_500;
     let app = spawn_app().await;
     let token = app.token(ADMIN).await;
