@@ -91,13 +91,13 @@ async fn unwritable_reports_exit_2_before_the_run() {
     let folder = file.folder.path();
     let blocker = folder.join("blocker");
     std::fs::write(&blocker, "a file where a folder is expected").unwrap();
-    let missing_html = folder.join("missing").join("report.html");
+    let html_under_file = blocker.join("sub").join("report.html");
     let csv_prefix = blocker.join("run");
     let cases = [
         (
-            vec!["--html", missing_html.to_str().unwrap()],
-            format!("cannot write the HTML report to {}", missing_html.display()),
-            "does not exist. Create it",
+            vec!["--html", html_under_file.to_str().unwrap()],
+            format!("{} is a file, not a folder", blocker.display()),
+            "Remove it or choose another --html path",
         ),
         (
             vec!["--html", folder.to_str().unwrap()],
@@ -132,7 +132,7 @@ async fn unwritable_reports_exit_2_before_the_run() {
         );
         assert!(!stderr.contains("Ramping"), "{report_args:?}: {stderr}");
     }
-    assert!(!missing_html.exists());
+    assert!(!html_under_file.exists());
 }
 
 #[tokio::test]
@@ -146,9 +146,9 @@ async fn check_rejects_unwritable_report_paths() {
     std::fs::create_dir(folder.join("taken_stats.csv")).unwrap();
     let cases = [
         (
-            vec!["--html", "/nonexistent/dir/x.html"],
-            "cannot write the HTML report to /nonexistent/dir/x.html".to_owned(),
-            "The folder /nonexistent/dir does not exist",
+            vec!["--html", under_file.to_str().unwrap()],
+            format!("{} is a file, not a folder", blocker.display()),
+            "Remove it or choose another --html path",
         ),
         (
             vec!["--csv", under_file.to_str().unwrap()],
@@ -182,6 +182,7 @@ async fn check_leaves_no_report_files() {
     let file = swarmfile(SIMPLE);
     let folder = file.folder.path();
     let html = folder.join("report.html");
+    let html_in_new_folder = folder.join("new_html/report.html");
     let csv_prefix = folder.join("new/run");
     let before: Vec<_> = std::fs::read_dir(folder).unwrap().collect();
 
@@ -195,6 +196,14 @@ async fn check_leaves_no_report_files() {
         csv_prefix.to_str().unwrap(),
     ])
     .await;
+    let new_folder_output = run_swarm(&[
+        "--check",
+        "-f",
+        file.path.to_str().unwrap(),
+        "--html",
+        html_in_new_folder.to_str().unwrap(),
+    ])
+    .await;
 
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
@@ -202,6 +211,9 @@ async fn check_leaves_no_report_files() {
     assert_eq!(after.len(), before.len(), "{after:?}");
     assert!(!html.exists());
     assert!(!folder.join("new").exists());
+    let stderr = String::from_utf8_lossy(&new_folder_output.stderr);
+    assert_eq!(new_folder_output.status.code(), Some(0), "{stderr}");
+    assert!(!folder.join("new_html").exists());
 }
 
 /// Runs swarm through `sh` with the open-file limits set to `soft` and `hard` first.
@@ -318,7 +330,8 @@ async fn reports_are_written_at_the_end() {
     let server = start_test_server().await;
     let file = swarmfile(SIMPLE);
     let prefix = file.folder.path().join("out/run");
-    let html = file.folder.path().join("report_{u}_{t}.html");
+    // Both reports go in folders that do not exist yet.
+    let html = file.folder.path().join("html/report_{u}_{t}.html");
     let output = run_swarm(&[
         "-f",
         file.path.to_str().unwrap(),
@@ -371,7 +384,7 @@ async fn reports_are_written_at_the_end() {
     );
     assert_eq!(read("_exceptions.csv"), "Count,Message,Traceback,Nodes\r\n");
 
-    let page = std::fs::read_to_string(file.folder.path().join("report_2_3.html")).unwrap();
+    let page = std::fs::read_to_string(file.folder.path().join("html/report_2_3.html")).unwrap();
     assert!(page.contains("<svg"), "charts are inline SVG");
     assert!(page.contains("/ok"));
 

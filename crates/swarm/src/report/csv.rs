@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use super::folders;
+
 use crate::stats::exceptions::LOCAL_NODE;
 use crate::stats::snapshot::{EntrySummary, PERCENTILES_TO_REPORT};
 use crate::stats::StatsSnapshot;
@@ -162,25 +164,6 @@ pub fn history_rows(snapshot: &StatsSnapshot, user_count: usize, full_history: b
     output
 }
 
-/// Explains a failure to create the prefix's folder, naming the path that is in the way.
-fn folder_error(folder: &Path, error: io::Error) -> io::Error {
-    let blocking_file = folder
-        .ancestors()
-        .find(|ancestor| ancestor.is_file() || ancestor.is_symlink() && !ancestor.exists());
-    let message = match blocking_file {
-        Some(file) => format!(
-            "cannot create the folder {}: {} is a file, not a folder. Remove it or choose another --csv prefix.",
-            folder.display(),
-            file.display()
-        ),
-        None => format!(
-            "cannot create the folder {}: {error}. Check its permissions or choose another --csv prefix.",
-            folder.display()
-        ),
-    };
-    io::Error::new(error.kind(), message)
-}
-
 /// Suffixes of the four files that `--csv PREFIX` writes.
 const FILE_SUFFIXES: [&str; 4] = [
     "_stats.csv",
@@ -194,28 +177,11 @@ const FILE_SUFFIXES: [&str; 4] = [
 /// of the four file names may be a folder.
 pub fn check_prefix(prefix: &str) -> Result<(), String> {
     let prefix = Path::new(prefix);
-    let folder = prefix
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let existing = folder
-        .ancestors()
-        .map(|ancestor| {
-            if ancestor.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                ancestor
-            }
-        })
-        .find(|ancestor| ancestor.exists() || ancestor.is_symlink())
-        .unwrap_or(Path::new("."));
-    if !existing.is_dir() {
-        return Err(format!(
-            "cannot create the folder {}: {} is a file, not a folder. Remove it or choose another --csv prefix.",
-            folder.display(),
-            existing.display()
-        ));
-    }
+    folders::check_folder(
+        folders::parent_folder(prefix),
+        "the CSV files",
+        "--csv prefix",
+    )?;
     for suffix in FILE_SUFFIXES {
         let path = path_with_suffix(prefix, suffix);
         if path.is_dir() {
@@ -225,19 +191,7 @@ pub fn check_prefix(prefix: &str) -> Result<(), String> {
             ));
         }
     }
-    // Creating and removing a probe file is the only check that also works for root,
-    // read-only mounts and access control lists, where permission bits mislead.
-    let probe = existing.join(format!(".swarm-check-{}", std::process::id()));
-    match OpenOptions::new().write(true).create_new(true).open(&probe) {
-        Ok(_) => {
-            let _ = std::fs::remove_file(&probe);
-            Ok(())
-        }
-        Err(error) => Err(format!(
-            "cannot write the CSV files in the folder {}: {error}. Check its permissions or choose another --csv prefix.",
-            existing.display()
-        )),
-    }
+    Ok(())
 }
 
 /// Writes the four CSV files of a run: the three tables rewritten on each `write`, the
@@ -252,12 +206,7 @@ impl CsvWriter {
     /// Creates the files (and the prefix's folders) with their header rows.
     pub fn create(prefix: &str, full_history: bool) -> io::Result<Self> {
         let prefix = PathBuf::from(prefix);
-        if let Some(parent) = prefix
-            .parent()
-            .filter(|parent| !parent.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent).map_err(|error| folder_error(parent, error))?;
-        }
+        folders::create_parent(&prefix, "--csv prefix")?;
         let mut history = OpenOptions::new()
             .create(true)
             .write(true)

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 
 use super::console::{self, Rates};
 use super::csv::{self, CsvWriter};
-use super::{html, json};
+use super::{folders, html, json};
 use crate::cli::Settings;
 use crate::engine::Runner;
 use crate::stats::StatsSnapshot;
@@ -24,37 +24,36 @@ pub fn check_report_paths(settings: &Settings) -> Result<(), String> {
 }
 
 /// Checks before a run that the `--html` file can be written, so a wrong path is reported
-/// at once and not after the whole run.
+/// at once and not after the whole run. Missing folders are checked, not created: they are
+/// created when the report is written.
 ///
-/// A file that does not exist yet is created by the check and removed again, and an existing
-/// file is opened for appending, so its content stays as it was until the run ends.
+/// In an existing folder, a file that does not exist yet is created by the check and removed
+/// again, and an existing file is opened for appending, so its content stays as it was until
+/// the run ends.
 fn check_html_path(settings: &Settings) -> Result<(), String> {
     let Some(template) = &settings.html else {
         return Ok(());
     };
     let path = html::file_name(template, settings);
+    if Path::new(&path).is_dir() {
+        return Err(format!(
+            "cannot write the HTML report to {path}: it is a folder. Give a file name such as {path}/report.html."
+        ));
+    }
+    let folder = folders::parent_folder(Path::new(&path));
+    if !folder.is_dir() {
+        return folders::check_folder(folder, "the HTML report", "--html path")
+            .map_err(|message| format!("cannot write the HTML report to {path}: {message}"));
+    }
+
     let existed = Path::new(&path).exists();
     let opened = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path);
     if let Err(error) = opened {
-        let folder = Path::new(&path)
-            .parent()
-            .filter(|parent| !parent.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let hint = if Path::new(&path).is_dir() {
-            format!("{path} is a folder. Give a file name such as {path}/report.html.")
-        } else if !folder.is_dir() {
-            format!(
-                "The folder {} does not exist. Create it or choose another --html path.",
-                folder.display()
-            )
-        } else {
-            "Check the folder's permissions or choose another --html path.".to_owned()
-        };
         return Err(format!(
-            "cannot write the HTML report to {path}: {error}. {hint}"
+            "cannot write the HTML report to {path}: {error}. Check the folder's permissions or choose another --html path."
         ));
     }
     if !existed {
@@ -100,6 +99,8 @@ pub async fn write_final_reports(
             swarmfile: &swarmfile.display().to_string(),
             ratios: &runner.task_ratios(),
         });
+        folders::create_parent(Path::new(&path), "--html path")
+            .with_context(|| format!("cannot write the HTML report to {path}"))?;
         std::fs::write(&path, report)
             .with_context(|| format!("cannot write the HTML report to {path}"))?;
         tracing::info!("HTML report written to {path}");

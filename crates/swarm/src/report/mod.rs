@@ -3,5 +3,6 @@
 pub mod console;
 pub mod csv;
 pub mod final_reports;
+pub mod folders;
 pub mod html;
 pub mod json;
