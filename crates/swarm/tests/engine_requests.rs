@@ -351,18 +351,29 @@ steps = [
   { path = "/token", name = "text missing", check = { body_contains = "absent" } },
   { path = "/delay/150", name = "too slow", check = { max_response_time = 50 } },
   { path = "/status/200", name = "not json", check = { json = { "/a" = 1 } } },
+  { path = "/token", name = "json absent", check = { json = { "/nested/name" = "x" } } },
+  { method = "POST", path = "/echo", name = "json long", json = { text = "LONG" }, check = { json = { "/text" = "short" } } },
 ]
 "#;
-    let (_, snapshot) = run_scenario(source, &server.url, 1, Duration::from_millis(500)).await;
+    let long_text = "a".repeat(150);
+    let source = source.replace("LONG", &long_text);
+    let (_, snapshot) = run_scenario(&source, &server.url, 1, Duration::from_millis(500)).await;
 
+    // The quoted value is cut to 100 characters: the opening quote and 99 letters.
+    let long_failure = format!(
+        "POST json long: JSON value at /text is \"{}..., expected \"short\"",
+        "a".repeat(99)
+    );
     assert_eq!(summary(&snapshot, "GET", "json ok").num_failures, 0);
     assert_eq!(
         failures(&snapshot),
         [
-            "GET json wrong: JSON value at /nested/id is not 8",
+            "GET json wrong: JSON value at /nested/id is 7, expected 8",
             "GET text missing: response body does not contain `absent`",
             "GET too slow: response time above the limit of 50 ms",
             "GET not json: response body is not JSON: expected JSON for the `json` check",
+            "GET json absent: JSON value at /nested/name is missing: expected \"x\"",
+            long_failure.as_str(),
         ]
     );
 }

@@ -283,7 +283,12 @@ fn check(
         for (pointer, expected) in &checks.json {
             match document.pointer(pointer) {
                 Some(actual) if actual == expected => {}
-                Some(_) => return Err(format!("JSON value at {pointer} is not {expected}")),
+                Some(actual) => {
+                    let actual = truncated_json(actual);
+                    return Err(format!(
+                        "JSON value at {pointer} is {actual}, expected {expected}"
+                    ));
+                }
                 None => {
                     return Err(format!(
                         "JSON value at {pointer} is missing: expected {expected}"
@@ -301,6 +306,19 @@ fn check(
         }
     }
     Ok(())
+}
+
+/// Longest JSON text, in characters, that a failed `json` check quotes from a response.
+const MAX_QUOTED_JSON: usize = 100;
+
+/// Serializes `value` for a failure message, cut to [`MAX_QUOTED_JSON`] characters and marked
+/// with `...` when longer, so a large document does not flood the error table.
+fn truncated_json(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(MAX_QUOTED_JSON) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text,
+    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
