@@ -151,6 +151,24 @@ impl StatsEntry {
     ///
     /// Locust divides by the time to the latest request instead, which inflates the rate when
     /// every request came early in the run.
+    /// Returns the requests and the failures per unix second, for the seconds still kept: the
+    /// last 20 before the latest request. Seconds without a failure are left out of the second map.
+    pub fn counts_per_second(&self) -> (BTreeMap<i64, u64>, BTreeMap<i64, u64>) {
+        let requests = self
+            .seconds
+            .iter()
+            .filter(|(_, counts)| counts.requests > 0)
+            .map(|(&second, counts)| (second, counts.requests))
+            .collect();
+        let failures = self
+            .seconds
+            .iter()
+            .filter(|(_, counts)| counts.failures > 0)
+            .map(|(&second, counts)| (second, counts.failures))
+            .collect();
+        (requests, failures)
+    }
+
     pub fn total_rps(&self, start_time: f64, end_time: f64) -> f64 {
         per_second(self.num_requests, start_time, end_time)
     }

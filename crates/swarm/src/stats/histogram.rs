@@ -1,6 +1,8 @@
 //! Response times of one entry: an HdrHistogram with microsecond resolution plus the exact
 //! minimum, maximum and sum.
 
+use std::collections::BTreeMap;
+
 use hdrhistogram::Histogram;
 
 /// Significant decimal digits kept by the histogram: values are stored within 0.1 %.
@@ -74,6 +76,32 @@ impl ResponseTimes {
         (!self.is_empty()).then(|| self.total_us as f64 / self.count() as f64)
     }
 
+    /// Returns the sum of the response times in milliseconds.
+    pub fn total_ms(&self) -> f64 {
+        self.total_us as f64 / 1000.0
+    }
+
+    /// Returns the sample counts keyed by Locust's rounded milliseconds (see [`locust_bucket`]).
+    ///
+    /// NOTE: each histogram bucket (0.1 % wide) is rounded as a whole from its midpoint, so a
+    /// sample within 0.1 % of a rounding boundary may land in the neighbouring Locust bucket.
+    pub fn locust_buckets(&self) -> BTreeMap<u64, u64> {
+        let mut buckets = BTreeMap::new();
+        if self.is_empty() {
+            return buckets;
+        }
+        for bin in self.histogram.iter_recorded() {
+            let micros = self
+                .histogram
+                .median_equivalent(bin.value_iterated_to())
+                .clamp(self.min_us, self.max_us);
+            *buckets
+                .entry(locust_bucket(micros as f64 / 1000.0))
+                .or_default() += bin.count_at_value();
+        }
+        buckets
+    }
+
     /// Returns the response time below which `quantile` (0.0 to 1.0) of the samples fall.
     ///
     /// The histogram finds the bucket (0.1 % wide) that holds the sample of that rank. The
@@ -112,9 +140,47 @@ impl ResponseTimes {
     }
 }
 
+/// Rounds a response time in milliseconds as Locust 2.x keys its histogram: to whole
+/// milliseconds below 100, to 10 below 1,000, to 100 below 10,000 and to 1,000 above, with
+/// ties to even as Python's `round` does.
+pub fn locust_bucket(milliseconds: f64) -> u64 {
+    let step = if milliseconds < 100.0 {
+        1.0
+    } else if milliseconds < 1_000.0 {
+        10.0
+    } else if milliseconds < 10_000.0 {
+        100.0
+    } else {
+        1_000.0
+    };
+    ((milliseconds / step).round_ties_even() * step) as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locust_bucket_rounds_like_locust() {
+        let cases = [
+            (0.4, 0),
+            (2.5, 2),
+            (3.5, 4),
+            (99.4, 99),
+            (99.6, 100),
+            (104.9, 100),
+            (105.0, 100),
+            (115.0, 120),
+            (999.0, 1_000),
+            (1_250.0, 1_200),
+            (9_960.0, 10_000),
+            (12_500.0, 12_000),
+            (13_500.0, 14_000),
+        ];
+        for (milliseconds, expected) in cases {
+            assert_eq!(locust_bucket(milliseconds), expected, "{milliseconds} ms");
+        }
+    }
 
     fn ms(value: u64) -> u64 {
         value * 1000

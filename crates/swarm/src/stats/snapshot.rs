@@ -1,5 +1,7 @@
 //! A copy of the statistics at one moment, in milliseconds, for reports and the web UI.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -46,6 +48,17 @@ pub struct EntrySummary {
     pub percentiles: Vec<PercentileValue>,
     /// Percentiles over the current window, one per `PERCENTILES_TO_REPORT`.
     pub current_percentiles: Vec<PercentileValue>,
+    /// Unix time in seconds of the latest request.
+    pub last_request_timestamp: Option<f64>,
+    /// Sum of the response times, in milliseconds.
+    pub total_response_time: f64,
+    pub total_content_length: u64,
+    /// Request counts keyed by Locust's rounded milliseconds.
+    pub response_time_buckets: BTreeMap<u64, u64>,
+    /// Requests per unix second, for the last 20 seconds only.
+    pub num_reqs_per_sec: BTreeMap<i64, u64>,
+    /// Failures per unix second, for the last 20 seconds only.
+    pub num_fail_per_sec: BTreeMap<i64, u64>,
 }
 
 /// Serialisable failure row.
@@ -91,6 +104,7 @@ impl EntrySummary {
     pub fn from_entry(entry: &StatsEntry, start_time: f64, end_time: f64, now: f64) -> Self {
         let times = &entry.response_times;
         let current = entry.current_response_times(start_time, now);
+        let (num_reqs_per_sec, num_fail_per_sec) = entry.counts_per_second();
         Self {
             method: entry.method.clone(),
             name: entry.name.clone(),
@@ -108,6 +122,12 @@ impl EntrySummary {
             fail_ratio: entry.fail_ratio(),
             percentiles: percentiles(times, &PERCENTILES_TO_REPORT),
             current_percentiles: percentiles(&current, &PERCENTILES_TO_REPORT),
+            last_request_timestamp: entry.last_request_timestamp,
+            total_response_time: times.total_ms(),
+            total_content_length: entry.total_content_length,
+            response_time_buckets: times.locust_buckets(),
+            num_reqs_per_sec,
+            num_fail_per_sec,
         }
     }
 
