@@ -180,6 +180,8 @@ async function refreshExceptions() {
   });
   byId("exceptions-table").tBodies[0].replaceChildren(...rows);
   byId("exceptions-empty").hidden = exceptions.length > 0;
+  // One row per distinct exception, so the badge counts rows as the failures badge does.
+  byId("exceptions-count").textContent = exceptions.length > 0 ? String(exceptions.length) : "";
 }
 
 function ratioList(ratios) {
@@ -268,8 +270,13 @@ async function poll() {
     updateMonitor(stats);
     renderStatsTable(stats);
     renderFailures(stats.errors);
-    // The statistics and failures tabs were filled above; the others fetch their own data.
-    if (activeTab !== "stats" && activeTab !== "failures" && activeTab !== "download") {
+    // /stats/requests has no exceptions, so their table and tab badge are fetched on every
+    // poll, whichever tab is open.
+    refreshExceptions().catch((error) => console.warn(error));
+    // The statistics, failures and exceptions tabs were filled above; the others fetch their
+    // own data.
+    const filled = ["stats", "failures", "exceptions", "download"];
+    if (!filled.includes(activeTab)) {
       refreshActiveTab();
     }
   } catch (error) {

@@ -330,6 +330,7 @@ async fn tabs_show_failures_ratios_and_logs() {
         )
         .await
         .expect("the empty exceptions note");
+    let exceptions_badge = text_of(&browser, "#exceptions-count").await;
 
     // Current ratio: one class, its tasks weighted 3 to 1.
     click(&browser, ".tabs [data-tab='ratios']").await;
@@ -378,6 +379,7 @@ async fn tabs_show_failures_ratios_and_logs() {
     assert!(failure.contains("/broken"), "{failure}");
     assert!(failure.contains("500"), "{failure}");
     assert_eq!(failures_badge, "1");
+    assert_eq!(exceptions_badge, "");
     assert!(per_class.contains("Visitor"), "{per_class}");
     assert!(per_class.contains("100.0 %"), "{per_class}");
     assert!(per_class.contains("75.0 %"), "{per_class}");
@@ -387,6 +389,63 @@ async fn tabs_show_failures_ratios_and_logs() {
     assert!(
         loaded.as_u64().unwrap() >= 4,
         "the page loaded only {loaded} resources; is the resource timing list empty?"
+    );
+}
+
+/// Writes a swarmfile whose two tasks read variables that the failed captures never set, so each
+/// task raises its own exception.
+fn uncaptured_variables_swarmfile(target: std::net::SocketAddr) -> String {
+    format!(
+        r#"[swarm]
+host = "http://{target}"
+
+[user.Visitor]
+wait_time = {{ constant = 0.2 }}
+
+[[user.Visitor.on_start]]
+path = "/hello"
+capture = {{ token = {{ json = "/token" }}, session = {{ json = "/session" }} }}
+
+[[user.Visitor.task]]
+path = "/hello?token={{{{ token }}}}"
+
+[[user.Visitor.task]]
+path = "/hello?session={{{{ session }}}}"
+"#
+    )
+}
+
+#[tokio::test]
+async fn exceptions_tab_counts_distinct_exceptions() {
+    let app = web_support::spawn_swarm_from(None, uncaptured_variables_swarmfile).await;
+    app.start_run(2, "30s").await;
+    let browser = start_browser(1280, 900).await;
+    browser.client.goto(&app.base).await.unwrap();
+
+    // The badge fills while the Statistics tab is open, as the failures badge does.
+    browser
+        .wait_until(
+            "document.getElementById('exceptions-count').textContent === '2'",
+            Duration::from_secs(15),
+        )
+        .await
+        .expect("two distinct exceptions on the tab badge");
+    let active_tab = browser
+        .client
+        .execute(
+            "return document.querySelector('.tabs [aria-selected=true]').dataset.tab;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let exceptions = app.get_json("/exceptions").await;
+    app.stop_run().await;
+
+    assert_eq!(active_tab, "stats");
+    assert_eq!(
+        exceptions["exceptions"].as_array().unwrap().len(),
+        2,
+        "{exceptions}"
     );
 }
 
