@@ -332,6 +332,74 @@ async fn response_cut_short_is_a_failure() {
     );
 }
 
+/// A claimed length far beyond what arrives used to be reserved at once, which aborted the
+/// process. Now the request fails with the limit in the message. The statistics write
+/// numbers in messages as `<n>`.
+#[tokio::test]
+async fn huge_content_length_is_a_failure() {
+    let server = start_raw_server(|_| {
+        let response = "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999\r\n\r\nabc";
+        (response.as_bytes().to_vec(), After::Close)
+    })
+    .await;
+    let source = scenario(0.1, "path = \"/\"");
+    let (_, snapshot) = run_scenario(&source, &server.url, 1, Duration::from_millis(300)).await;
+
+    let entry = summary(&snapshot, "GET", "/");
+    assert!(entry.num_requests >= 1);
+    assert_eq!(entry.num_failures, entry.num_requests);
+    let address = server.url.trim_start_matches("http://");
+    assert_eq!(
+        failures(&snapshot),
+        [format!(
+            "GET /: invalid HTTP response from {address}: Content-Length <n> is over \
+             swarm's limit of 256 MiB per response body"
+        )]
+    );
+}
+
+/// A length under the limit is read as the data arrives, and a body cut short fails when the
+/// server closes.
+#[tokio::test]
+async fn large_content_length_cut_short_is_a_failure() {
+    let server = start_raw_server(|_| {
+        let response = "HTTP/1.1 200 OK\r\nContent-Length: 200000000\r\n\r\nabc";
+        (response.as_bytes().to_vec(), After::Close)
+    })
+    .await;
+    let source = scenario(0.1, "path = \"/\"");
+    let (_, snapshot) = run_scenario(&source, &server.url, 1, Duration::from_millis(300)).await;
+
+    let address = server.url.trim_start_matches("http://");
+    assert_eq!(
+        failures(&snapshot),
+        [format!(
+            "GET /: connection closed by {address} before the response was complete"
+        )]
+    );
+}
+
+#[tokio::test]
+async fn huge_chunk_size_is_a_failure() {
+    let server = start_raw_server(|_| {
+        let response =
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffff\r\nabc";
+        (response.as_bytes().to_vec(), After::Close)
+    })
+    .await;
+    let source = scenario(0.1, "path = \"/\"");
+    let (_, snapshot) = run_scenario(&source, &server.url, 1, Duration::from_millis(300)).await;
+
+    let address = server.url.trim_start_matches("http://");
+    assert_eq!(
+        failures(&snapshot),
+        [format!(
+            "GET /: invalid HTTP response from {address}: a chunk of <n> bytes takes \
+             the body over swarm's limit of 256 MiB per response body"
+        )]
+    );
+}
+
 #[tokio::test]
 async fn invalid_response_names_the_problem() {
     let server = start_raw_server(|_| (b"SMTP ready\r\n\r\n".to_vec(), After::Close)).await;

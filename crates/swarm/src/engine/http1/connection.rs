@@ -12,7 +12,7 @@ use tokio_rustls::client::TlsStream;
 use url::Host;
 
 use super::decode::{chunk_size, decode_body, ContentEncoding};
-use super::TransportError;
+use super::{body_limit_text, TransportError, MAX_BODY_BYTES};
 
 /// Maximum size of a response head; real heads are far smaller.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -24,6 +24,9 @@ const MAX_HEADERS: usize = 512;
 const READ_SPACE: usize = 4 * 1024;
 /// Maximum length of a chunk-size or trailer line in a chunked body.
 const MAX_CHUNK_LINE: usize = 4 * 1024;
+/// The most a body read reserves ahead of the bytes received, so that a `Content-Length` the
+/// server does not keep costs no memory.
+const MAX_RESERVE_AHEAD: usize = 64 * 1024;
 
 /// A TCP or TLS connection to one origin, with its read and write buffers.
 #[derive(Debug)]
@@ -204,13 +207,22 @@ impl Connection {
     }
 
     async fn read_length(&mut self, length: u64) -> Result<Bytes, TransportError> {
-        let length = usize::try_from(length).map_err(|_| {
-            TransportError::InvalidResponse(format!("Content-Length {length} is too large"))
-        })?;
-        if self.read_buffer.capacity() < length {
-            self.read_buffer.reserve(length - self.read_buffer.len());
-        }
+        let length = usize::try_from(length)
+            .ok()
+            .filter(|&length| length <= MAX_BODY_BYTES)
+            .ok_or_else(|| {
+                TransportError::InvalidResponse(format!(
+                    "Content-Length {length} is over {}",
+                    body_limit_text()
+                ))
+            })?;
+        // Grow with the data that arrives, never by the claimed length at once.
         while self.read_buffer.len() < length {
+            let missing = length - self.read_buffer.len();
+            let spare = self.read_buffer.capacity() - self.read_buffer.len();
+            if spare < READ_SPACE {
+                self.read_buffer.reserve(missing.min(MAX_RESERVE_AHEAD));
+            }
             self.read_more(true).await?;
         }
         Ok(self.read_buffer.split_to(length).freeze())
@@ -231,9 +243,15 @@ impl Connection {
                 while !self.read_line().await?.is_empty() {}
                 return Ok(body.freeze());
             }
-            let size = usize::try_from(size).map_err(|_| {
-                TransportError::InvalidResponse(format!("chunk of {size} bytes is too large"))
-            })?;
+            let size = usize::try_from(size)
+                .ok()
+                .filter(|&size| size <= MAX_BODY_BYTES - body.len())
+                .ok_or_else(|| {
+                    TransportError::InvalidResponse(format!(
+                        "a chunk of {size} bytes takes the body over {}",
+                        body_limit_text()
+                    ))
+                })?;
             while self.read_buffer.len() < size {
                 self.read_more(true).await?;
             }
@@ -270,6 +288,12 @@ impl Connection {
 
     async fn read_until_close(&mut self) -> Result<Bytes, TransportError> {
         loop {
+            if self.read_buffer.len() > MAX_BODY_BYTES {
+                return Err(TransportError::InvalidResponse(format!(
+                    "the body is over {}",
+                    body_limit_text()
+                )));
+            }
             match self.read_more(true).await {
                 Ok(()) => {}
                 Err(TransportError::Closed { .. }) => return Ok(self.read_buffer.split().freeze()),

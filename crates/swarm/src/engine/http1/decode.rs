@@ -5,6 +5,8 @@ use std::io::Read as _;
 
 use bytes::Bytes;
 
+use super::{body_limit_text, MAX_BODY_BYTES};
+
 /// A body coding the client decodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ContentEncoding {
@@ -32,30 +34,45 @@ impl ContentEncoding {
 }
 
 /// Decodes `body` sent with `encoding`. An empty body stays empty whatever the header says
-/// (a 204 may carry `Content-Encoding: gzip`).
+/// (a 204 may carry `Content-Encoding: gzip`). Decoded data over `MAX_BODY_BYTES` is an error,
+/// so a small compressed body cannot expand into gigabytes.
 pub fn decode_body(encoding: ContentEncoding, body: Bytes) -> Result<Bytes, String> {
-    if body.is_empty() {
+    decode_body_within(encoding, body, MAX_BODY_BYTES)
+}
+
+fn decode_body_within(
+    encoding: ContentEncoding,
+    body: Bytes,
+    limit: usize,
+) -> Result<Bytes, String> {
+    if body.is_empty() || encoding == ContentEncoding::Identity {
         return Ok(body);
     }
-    let mut decoded = Vec::with_capacity(body.len() * 4);
+    // Reading one byte past the limit tells a body at the limit from one over it.
+    let take = limit as u64 + 1;
+    let mut decoded = Vec::with_capacity(body.len().saturating_mul(4).min(limit));
     let result = match encoding {
-        ContentEncoding::Identity => return Ok(body),
-        ContentEncoding::Gzip => {
-            flate2::read::MultiGzDecoder::new(&body[..]).read_to_end(&mut decoded)
-        }
+        ContentEncoding::Identity => unreachable!("returned above"),
+        ContentEncoding::Gzip => flate2::read::MultiGzDecoder::new(&body[..])
+            .take(take)
+            .read_to_end(&mut decoded),
         ContentEncoding::Deflate => {
             // HTTP's "deflate" is the zlib format, but some servers send raw deflate data.
-            let zlib = flate2::read::ZlibDecoder::new(&body[..]).read_to_end(&mut decoded);
+            let zlib = flate2::read::ZlibDecoder::new(&body[..])
+                .take(take)
+                .read_to_end(&mut decoded);
             if zlib.is_err() {
                 decoded.clear();
-                flate2::read::DeflateDecoder::new(&body[..]).read_to_end(&mut decoded)
+                flate2::read::DeflateDecoder::new(&body[..])
+                    .take(take)
+                    .read_to_end(&mut decoded)
             } else {
                 zlib
             }
         }
-        ContentEncoding::Brotli => {
-            brotli::Decompressor::new(&body[..], 4096).read_to_end(&mut decoded)
-        }
+        ContentEncoding::Brotli => brotli::Decompressor::new(&body[..], 4096)
+            .take(take)
+            .read_to_end(&mut decoded),
     };
     let name = match encoding {
         ContentEncoding::Gzip => "gzip",
@@ -63,6 +80,13 @@ pub fn decode_body(encoding: ContentEncoding, body: Bytes) -> Result<Bytes, Stri
         _ => "brotli",
     };
     result.map_err(|error| format!("invalid {name} data: {error}"))?;
+    if decoded.len() > limit {
+        return Err(if limit == MAX_BODY_BYTES {
+            format!("the {name}-decoded body is over {}", body_limit_text())
+        } else {
+            format!("the {name}-decoded body is over {limit} bytes")
+        });
+    }
     Ok(Bytes::from(decoded))
 }
 
@@ -120,6 +144,17 @@ mod tests {
         let error =
             decode_body(ContentEncoding::Gzip, Bytes::from_static(b"not gzip")).unwrap_err();
         assert!(error.starts_with("invalid gzip data: "), "{error}");
+    }
+
+    #[test]
+    fn decoding_stops_at_the_limit() {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&[b'a'; 10_000]).unwrap();
+        let body = Bytes::from(encoder.finish().unwrap());
+        let error = decode_body_within(ContentEncoding::Gzip, body.clone(), 9_999).unwrap_err();
+        assert_eq!(error, "the gzip-decoded body is over 9999 bytes");
+        let decoded = decode_body_within(ContentEncoding::Gzip, body, 10_000).unwrap();
+        assert_eq!(decoded.len(), 10_000);
     }
 
     #[test]

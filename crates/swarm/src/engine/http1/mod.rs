@@ -15,6 +15,19 @@ mod tls;
 
 use std::io;
 
+/// The largest response body the client accepts, as received and after decoding: a peer's
+/// `Content-Length`, chunk sizes or compressed data cannot make a user hold more. Load tests
+/// measure APIs and pages, whose bodies are far smaller.
+pub const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+
+/// Describes `MAX_BODY_BYTES` for failure messages.
+pub fn body_limit_text() -> String {
+    format!(
+        "swarm's limit of {} MiB per response body",
+        MAX_BODY_BYTES / (1024 * 1024)
+    )
+}
+
 pub use connection::{Connection, RawResponse};
 pub use encode::{write_request, ACCEPT_ENCODING, USER_AGENT};
 pub use pool::Connections;
