@@ -19,6 +19,9 @@ use support::{failures, run_scenario, summary};
 enum After {
     KeepOpen,
     Close,
+    /// Waits this long, then sends 408 Request Timeout and closes, as servers do with idle
+    /// keep-alive connections.
+    IdleTimeout(Duration),
 }
 
 /// A server that sends, for every request, the bytes its `respond` function returns. It
@@ -96,6 +99,13 @@ async fn serve_connection(
         if socket.write_all(&response).await.is_err() || after == After::Close {
             return Ended::ByServer;
         }
+        if let After::IdleTimeout(idle) = after {
+            tokio::time::sleep(idle).await;
+            let timeout =
+                b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+            let _ = socket.write_all(timeout).await;
+            return Ended::ByServer;
+        }
     }
 }
 
@@ -157,6 +167,70 @@ async fn server_closing_idle_connections_causes_no_failures() {
         "no request reached it twice"
     );
     assert_eq!(server.connections.load(Ordering::SeqCst), requests);
+}
+
+#[tokio::test]
+async fn response_sent_to_an_idle_connection_is_not_taken_for_the_next() {
+    let server =
+        start_raw_server(|_| (ok("hello"), After::IdleTimeout(Duration::from_millis(30)))).await;
+    let source = scenario(0.15, "path = \"/\"");
+    let (_, snapshot) = run_scenario(&source, &server.url, 1, Duration::from_millis(700)).await;
+
+    let entry = summary(&snapshot, "GET", "/");
+    assert_eq!(entry.num_failures, 0, "{:?}", failures(&snapshot));
+    assert!(entry.num_requests >= 3, "{} requests", entry.num_requests);
+    assert_eq!(
+        server.connections.load(Ordering::SeqCst) as u64,
+        entry.num_requests,
+        "a new connection for every request"
+    );
+}
+
+/// The server reads each POST and closes without answering: the POST fails and is not sent
+/// again, since the server may have acted on it. A GET on a reused connection is resent.
+#[tokio::test]
+async fn post_is_not_resent_after_the_connection_closes() {
+    let server = start_raw_server(|head| {
+        if head.starts_with("POST") {
+            (Vec::new(), After::Close)
+        } else {
+            (ok("hello"), After::KeepOpen)
+        }
+    })
+    .await;
+    let source = r#"
+[user.Tester]
+wait_time = { constant = 0.1 }
+[[user.Tester.task]]
+steps = [
+  { path = "/" },
+  { method = "POST", path = "/submit" },
+  { path = "/" },
+]
+"#;
+    let (_, snapshot) = run_scenario(source, &server.url, 1, Duration::from_millis(500)).await;
+
+    let posts = summary(&snapshot, "POST", "/submit");
+    assert!(posts.num_requests >= 1);
+    assert_eq!(posts.num_failures, posts.num_requests);
+    let received = server.requests.lock().unwrap().clone();
+    let received_posts = received
+        .iter()
+        .filter(|head| head.starts_with("POST"))
+        .count();
+    assert_eq!(
+        received_posts as u64, posts.num_requests,
+        "each POST sent once"
+    );
+    let address = server.url.trim_start_matches("http://");
+    assert_eq!(
+        failures(&snapshot),
+        [format!(
+            "POST /submit: connection closed by {address} before the response began (a \
+             POST is not sent again, because the server may have acted on it)"
+        )]
+    );
+    assert_eq!(summary(&snapshot, "GET", "/").num_failures, 0);
 }
 
 #[tokio::test]

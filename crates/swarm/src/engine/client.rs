@@ -178,7 +178,14 @@ impl HttpClient {
                 connections,
             )
             .await
-            .map_err(|error| describe_transport_error(&error, &url))?;
+            .map_err(|error| {
+                let message = describe_transport_error(&error, &url);
+                if error.before_response() && !is_idempotent(&method) {
+                    format!("{message} (a {method} is not sent again, because the server may have acted on it)")
+                } else {
+                    message
+                }
+            })?;
             let status = StatusCode::from_u16(raw.status).map_err(|_| {
                 format!(
                     "invalid HTTP response from {}: status {} is out of range",
@@ -230,8 +237,13 @@ impl HttpClient {
 }
 
 /// Sends one request over the user's connection to the URL's origin, opening one when there is
-/// none (with TLS when `tls` is set). A reused connection that the server closed while it was
-/// idle is replaced once, and the request sent again.
+/// none (with TLS when `tls` is set).
+///
+/// An idle connection that the server has closed, or on which it sent something unasked, is
+/// replaced before use. If a reused connection still fails before any byte of the response,
+/// the server most likely closed it just as the request left, and an idempotent request is
+/// sent once more on a new connection. Other methods are not resent, because the server may
+/// have acted on the request.
 async fn send_once(
     method: &Method,
     url: &Url,
@@ -253,10 +265,10 @@ async fn send_once(
     let head_request = method == Method::HEAD;
     let close_after = asks_to_close(headers);
 
-    // NOTE: a reused connection is not checked for bytes that arrived while it was idle, so a
-    // response a server sends before closing an idle connection (such as 408 Request Timeout)
-    // would be read as the response to the next request.
-    if let Some(mut connection) = connections.take(host_text, port, over_tls) {
+    let reusable = connections
+        .take(host_text, port, over_tls)
+        .filter(Connection::is_reusable);
+    if let Some(mut connection) = reusable {
         http1::write_request(&mut connection.request, method, url, headers, cookie, body);
         match connection.exchange(head_request).await {
             Ok(response) => {
@@ -265,7 +277,7 @@ async fn send_once(
                 }
                 return Ok(response);
             }
-            Err(error) if error.before_response() => {}
+            Err(error) if error.before_response() && is_idempotent(method) => {}
             Err(error) => return Err(error),
         }
     }
@@ -277,6 +289,20 @@ async fn send_once(
         connections.put(connection);
     }
     Ok(response)
+}
+
+/// Returns whether sending `method` twice has the effect of sending it once (RFC 9110, section
+/// 9.2.2), which makes a resend safe.
+fn is_idempotent(method: &Method) -> bool {
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::PUT,
+        Method::DELETE,
+        Method::TRACE,
+    ]
+    .contains(method)
 }
 
 /// Returns whether the request's own headers contain `Connection: close`.
@@ -354,9 +380,12 @@ fn describe_transport_error(error: &TransportError, url: &Url) -> String {
             }
             _ => format!("request to {target} failed: {error}"),
         },
-        TransportError::Closed { .. } => {
-            format!("connection closed by {target} before the response was complete")
-        }
+        TransportError::Closed {
+            response_started: false,
+        } => format!("connection closed by {target} before the response began"),
+        TransportError::Closed {
+            response_started: true,
+        } => format!("connection closed by {target} before the response was complete"),
         TransportError::InvalidResponse(detail) => {
             format!("invalid HTTP response from {target}: {detail}")
         }

@@ -134,6 +134,36 @@ impl Connection {
         self.port == port && *self.host == *host && matches!(self.stream, Stream::Tls(_)) == tls
     }
 
+    /// Returns whether an idle connection can carry another request: the peer has not closed
+    /// it and sent nothing since the last response. A server that closes an idle connection
+    /// may send a last response first (such as 408 Request Timeout), which must not be taken
+    /// for the answer to the next request. Checks the socket without waiting, as urllib3 does
+    /// before it reuses a pooled connection.
+    pub fn is_reusable(&self) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd as _;
+            let fd = match &self.stream {
+                Stream::Plain(stream) => stream.as_raw_fd(),
+                Stream::Tls(stream) => stream.get_ref().0.as_raw_fd(),
+            };
+            let mut poll = libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: `poll` points to one valid `pollfd` for the duration of the call, and
+            // a zero timeout returns at once.
+            let ready = unsafe { libc::poll(&mut poll, 1, 0) };
+            // Any event (bytes, the end of the stream, an error, a hang-up) rules the connection out.
+            ready == 0
+        }
+        #[cfg(not(unix))]
+        {
+            true
+        }
+    }
+
     /// Sends `self.request` and reads the response. Set `head_request` for a HEAD request,
     /// because its response has no body whatever its headers claim.
     pub async fn exchange(&mut self, head_request: bool) -> Result<RawResponse, TransportError> {
