@@ -147,6 +147,86 @@ steps = [
     );
 }
 
+/// `Authorization`, `Proxy-Authorization` and the user's own `Cookie` header stay with the
+/// origin they were set for. The jar's cookies for the new host still go with the request.
+#[tokio::test]
+async fn credentials_do_not_follow_a_redirect_to_another_origin() {
+    use axum::extract::{Path, State};
+    use axum::http::{header, HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    use std::sync::{Arc, Mutex};
+
+    let other = start_test_server().await;
+    let landed: Arc<Mutex<Vec<HeaderMap>>> = Arc::default();
+    let router = axum::Router::new()
+        .route(
+            "/to-other/{*rest}",
+            axum::routing::get(
+                |State((other, _)): State<(String, Arc<Mutex<Vec<HeaderMap>>>)>,
+                 Path(rest): Path<String>| async move {
+                    let location = format!("{other}/{rest}");
+                    (StatusCode::FOUND, [(header::LOCATION, location)])
+                },
+            ),
+        )
+        .route(
+            "/here",
+            axum::routing::get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/landed")]) }),
+        )
+        .route(
+            "/landed",
+            axum::routing::get(
+                |State((_, landed)): State<(String, Arc<Mutex<Vec<HeaderMap>>>)>,
+                 headers: HeaderMap| async move {
+                    landed.lock().unwrap().push(headers);
+                    "landed".into_response()
+                },
+            ),
+        )
+        .with_state((other.url.clone(), landed.clone()));
+    let url = support::serve(router).await;
+    let source = r#"
+[user.Tester]
+wait_time = { constant = 0.2 }
+headers = { Authorization = "Token secret", Proxy-Authorization = "Basic cHJveHk=", Cookie = "own=1" }
+[[user.Tester.task]]
+steps = [
+  { path = "/to-other/set-cookie/from-jar" },
+  { path = "/to-other/whoami" },
+  { path = "/here" },
+]
+"#;
+    let (_, snapshot) = run_scenario(source, &url, 1, SHORT).await;
+
+    assert_eq!(
+        snapshot.aggregated.num_failures,
+        0,
+        "{:?}",
+        failures(&snapshot)
+    );
+    let at_other = other.requests_to("/whoami");
+    assert!(!at_other.is_empty());
+    for request in at_other {
+        assert!(request.headers.get(header::AUTHORIZATION).is_none());
+        assert!(request.headers.get(header::PROXY_AUTHORIZATION).is_none());
+        let cookie = request
+            .headers
+            .get(header::COOKIE)
+            .map(|value| value.to_str().unwrap());
+        assert_eq!(cookie, Some("session=from-jar"), "only the jar's cookie");
+    }
+    let landed = landed.lock().unwrap();
+    assert!(!landed.is_empty());
+    for headers in landed.iter() {
+        assert_eq!(
+            headers[header::AUTHORIZATION],
+            "Token secret",
+            "same origin keeps it"
+        );
+        assert!(headers[header::COOKIE].to_str().unwrap().contains("own=1"));
+    }
+}
+
 #[tokio::test]
 async fn cookies_never_cross_users() {
     let server = start_test_server().await;

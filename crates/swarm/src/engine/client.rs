@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CONNECTION, CONTENT_TYPE};
+use http::header::{AUTHORIZATION, CONNECTION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use reqwest::cookie::CookieStore;
 use url::Url;
@@ -155,7 +155,7 @@ impl HttpClient {
         let OutgoingRequest {
             mut method,
             mut url,
-            headers,
+            mut headers,
             mut body,
             max_redirects,
             ..
@@ -230,6 +230,13 @@ impl HttpClient {
                 method = Method::GET;
                 body = None;
             }
+            // Credentials meant for one origin do not follow a redirect to another, as in
+            // python-requests and reqwest. The jar still sends the cookies of the new host.
+            if !same_origin(&response.url, &next) {
+                headers.remove(AUTHORIZATION);
+                headers.remove(PROXY_AUTHORIZATION);
+                headers.remove(COOKIE);
+            }
             url = next;
             redirects += 1;
         }
@@ -303,6 +310,13 @@ fn is_idempotent(method: &Method) -> bool {
         Method::TRACE,
     ]
     .contains(method)
+}
+
+/// Returns whether `a` and `b` have the same scheme, host and port.
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// Returns whether the request's own headers contain `Connection: close`.
