@@ -128,6 +128,24 @@ async fn https_users_keep_their_own_connections() {
 }
 
 #[tokio::test]
+async fn https_to_a_plain_http_server_says_so() {
+    let server = support::start_test_server().await;
+    let url = server.url.replace("http://", "https://");
+    let source =
+        "[user.Tester]\nwait_time = { constant = 0.1 }\n[[user.Tester.task]]\npath = \"/\"\n";
+    let (_, snapshot) = run_scenario(source, &url, 1, Duration::from_millis(300)).await;
+
+    let address = url.trim_start_matches("https://");
+    assert_eq!(
+        failures(&snapshot),
+        [format!(
+            "GET /: TLS handshake with {address} failed: the server at {address} did not \
+             answer with TLS, so the URL probably needs http:// instead of https://"
+        )]
+    );
+}
+
+#[tokio::test]
 async fn untrusted_certificate_is_a_failure() {
     // This test process trusts only the public roots, not the test CA.
     let server = start_tls_server().await;
@@ -143,6 +161,13 @@ async fn untrusted_certificate_is_a_failure() {
         messages[0].starts_with(&format!(
             "GET /: TLS handshake with {address} failed: invalid peer certificate"
         )),
+        "{messages:?}"
+    );
+    assert!(
+        messages[0].ends_with(
+            "If a private CA signed the server's certificate, set SSL_CERT_FILE to that CA's \
+             PEM file"
+        ),
         "{messages:?}"
     );
     assert_eq!(server.connections.load(Ordering::SeqCst), 0);

@@ -312,11 +312,11 @@ fn is_idempotent(method: &Method) -> bool {
     .contains(method)
 }
 
-/// Returns whether `a` and `b` have the same scheme, host and port.
-fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
+/// Returns whether `from` and `to` have the same scheme, host and port.
+fn same_origin(from: &Url, to: &Url) -> bool {
+    from.scheme() == to.scheme()
+        && from.host_str() == to.host_str()
+        && from.port_or_known_default() == to.port_or_known_default()
 }
 
 /// Returns whether the request's own headers contain `Connection: close`.
@@ -386,7 +386,7 @@ fn describe_transport_error(error: &TransportError, url: &Url) -> String {
             }
             _ => format!("cannot connect to {target}: {error}"),
         },
-        TransportError::Tls(error) => format!("TLS handshake with {target} failed: {error}"),
+        TransportError::Tls(error) => describe_tls_error(error, &target),
         TransportError::Io { error, .. } => match error.kind() {
             io::ErrorKind::ConnectionReset => format!("connection reset by {target}"),
             io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => {
@@ -406,6 +406,29 @@ fn describe_transport_error(error: &TransportError, url: &Url) -> String {
         TransportError::Decode(detail) => {
             format!("cannot read the response body from {target}: {detail}")
         }
+    }
+}
+
+/// Describes a failed TLS handshake, with the likely fix for the two common causes: a plain
+/// HTTP server behind an `https://` URL, and a certificate from a CA that is not trusted.
+fn describe_tls_error(error: &io::Error, target: &str) -> String {
+    let cause = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    match cause {
+        Some(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) => {
+            format!(
+                "TLS handshake with {target} failed: the server at {target} did not answer \
+                 with TLS, so the URL probably needs http:// instead of https://"
+            )
+        }
+        Some(rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)) => {
+            format!(
+                "TLS handshake with {target} failed: {error}. If a private CA signed the \
+                 server's certificate, set SSL_CERT_FILE to that CA's PEM file"
+            )
+        }
+        _ => format!("TLS handshake with {target} failed: {error}"),
     }
 }
 
