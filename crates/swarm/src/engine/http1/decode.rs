@@ -50,7 +50,9 @@ fn decode_body_within(
     }
     // Reading one byte past the limit tells a body at the limit from one over it.
     let take = limit as u64 + 1;
-    let mut decoded = Vec::with_capacity(body.len().saturating_mul(4).min(limit));
+    // A first guess at the decoded size, capped so that a large body does not reserve much
+    // more than it decodes to.
+    let mut decoded = Vec::with_capacity(body.len().saturating_mul(4).min(limit).min(1 << 20));
     let result = match encoding {
         ContentEncoding::Identity => unreachable!("returned above"),
         ContentEncoding::Gzip => flate2::read::MultiGzDecoder::new(&body[..])
