@@ -58,6 +58,11 @@ pub struct Cli {
     #[arg(long, env = "SWARM_AUTOSTART")]
     pub autostart: bool,
 
+    /// Skip TLS certificate checks, for servers with self-signed certificates. Only for test
+    /// servers: anyone between swarm and the server can then read and change the traffic.
+    #[arg(long, env = "SWARM_INSECURE")]
+    pub insecure: bool,
+
     /// Address the web UI listens on (default 127.0.0.1); 0.0.0.0 exposes it to the network.
     #[arg(long, env = "SWARM_WEB_HOST")]
     pub web_host: Option<String>,
@@ -151,6 +156,7 @@ pub struct Settings {
     pub run_time: Option<Duration>,
     pub headless: bool,
     pub autostart: bool,
+    pub insecure: bool,
     pub web_host: String,
     pub web_port: u16,
     pub csv: Option<String>,
@@ -193,6 +199,7 @@ impl Cli {
             run_time: self.run_time.or(defaults.run_time),
             headless: self.headless || defaults.headless.unwrap_or(false),
             autostart: self.autostart || defaults.autostart.unwrap_or(false),
+            insecure: self.insecure || defaults.insecure.unwrap_or(false),
             web_host: self
                 .web_host
                 .clone()
@@ -281,6 +288,17 @@ mod tests {
         assert_eq!(from_table.web_host, "0.0.0.0");
         assert_eq!(from_table.web_port, 9000);
         assert!(from_table.autostart);
+        assert!(!from_table.insecure);
+        let insecure = Defaults {
+            insecure: Some(true),
+            ..Defaults::default()
+        };
+        assert!(
+            Cli::parse_from(["swarm"])
+                .settings(&insecure)
+                .unwrap()
+                .insecure
+        );
         assert_eq!(from_flags.web_host, "::1");
         assert_eq!(from_flags.web_port, 9100);
         assert_eq!(built_in.web_host, "127.0.0.1");

@@ -52,6 +52,7 @@ pub async fn run(scenario: Scenario, settings: &Settings) -> anyhow::Result<Outc
             default_host: settings.default_host.clone(),
             stop_timeout: settings.stop_timeout,
             reset_stats_after_spawn: settings.reset_stats,
+            insecure: settings.insecure,
         },
     )
     .context("cannot create the HTTP client")?;

@@ -127,6 +127,44 @@ async fn https_users_keep_their_own_connections() {
     assert_eq!(server.connections.load(Ordering::SeqCst), 3);
 }
 
+/// The test CA is not trusted here, so only `--insecure` lets the requests through, with a
+/// warning on the log.
+#[tokio::test]
+async fn insecure_skips_certificate_checks() {
+    let server = start_tls_server().await;
+    let swarmfile = support::swarmfile(SCENARIO);
+    let path = swarmfile.path.to_str().unwrap();
+    let run = |insecure: bool| {
+        let mut arguments = vec!["-f", path, "-H", &server.url, "--headless", "-u", "1"];
+        arguments.extend(["-t", "1s", "--json", "-L", "WARNING"]);
+        if insecure {
+            arguments.push("--insecure");
+        }
+        let arguments: Vec<String> = arguments.into_iter().map(str::to_owned).collect();
+        async move {
+            let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+            support::run_swarm(&arguments).await
+        }
+    };
+
+    let checked = run(false).await;
+    let entries = support::json_stats(&checked);
+    let entry = support::entry(&entries, "GET", "/");
+    assert!(entry["num_failures"].as_u64().unwrap() > 0, "{entry}");
+
+    let unchecked = run(true).await;
+    let stderr = String::from_utf8_lossy(&unchecked.stderr);
+    assert!(unchecked.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("TLS certificates are not checked (--insecure)"),
+        "{stderr}"
+    );
+    let entries = support::json_stats(&unchecked);
+    let entry = support::entry(&entries, "GET", "/");
+    assert!(entry["num_requests"].as_u64().unwrap() >= 1, "{entry}");
+    assert_eq!(entry["num_failures"], 0, "{stderr}");
+}
+
 #[tokio::test]
 async fn https_to_a_plain_http_server_says_so() {
     let server = support::start_test_server().await;

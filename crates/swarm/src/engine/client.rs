@@ -118,10 +118,11 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
-    /// Creates the client; fails only when rustls cannot build its TLS configuration.
-    pub fn new() -> Result<Self, rustls::Error> {
+    /// Creates the client, which skips certificate checks when `insecure` is set. Fails only
+    /// when rustls cannot build its TLS configuration.
+    pub fn new(insecure: bool) -> Result<Self, rustls::Error> {
         Ok(Self {
-            tls: http1::client_config()?,
+            tls: http1::client_config(insecure)?,
         })
     }
 
@@ -480,7 +481,7 @@ mod tests {
     /// of it; the exchange itself is boxed.
     #[test]
     fn send_future_stays_small() {
-        let client = HttpClient::new().unwrap();
+        let client = HttpClient::new(false).unwrap();
         let jar = CookieJar::default();
         let mut connections = Connections::default();
         let request = OutgoingRequest {

@@ -61,6 +61,8 @@ pub struct RunnerOptions {
     pub stop_timeout: Duration,
     /// Resets the statistics each time a ramp completes (`--reset-stats`).
     pub reset_stats_after_spawn: bool,
+    /// Skips TLS certificate checks (`--insecure`).
+    pub insecure: bool,
 }
 
 /// A start, or a change of a running test (`POST /swarm` in Locust).
@@ -152,7 +154,12 @@ impl Runner {
     /// Creates a runner for `scenario`; must be called inside a tokio runtime, because the
     /// statistics aggregator and the history recorder start here.
     pub fn new(scenario: Scenario, options: RunnerOptions) -> Result<Self, rustls::Error> {
-        let client = HttpClient::new()?;
+        if options.insecure {
+            tracing::warn!(
+                "TLS certificates are not checked (--insecure): use this only against test servers"
+            );
+        }
+        let client = HttpClient::new(options.insecure)?;
         let (samples, receiver) = mpsc::unbounded_channel();
         let stats = Arc::new(Mutex::new(RequestStats::default()));
         let logs = Arc::new(Mutex::new(VecDeque::new()));

@@ -38,6 +38,8 @@ pub struct Defaults {
     pub loglevel: Option<String>,
     pub headless: Option<bool>,
     pub autostart: Option<bool>,
+    /// Skips TLS certificate checks (`--insecure`).
+    pub insecure: Option<bool>,
     pub web_host: Option<String>,
     pub web_port: Option<u16>,
 }

@@ -145,6 +145,7 @@ impl Parser<'_> {
             loglevel,
             headless: raw.headless,
             autostart: raw.autostart,
+            insecure: raw.insecure,
             web_host: raw.web_host,
             web_port: raw.web_port,
         })

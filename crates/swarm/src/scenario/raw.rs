@@ -38,6 +38,7 @@ pub struct DefaultsDef {
     pub loglevel: Option<Spanned<String>>,
     pub headless: Option<bool>,
     pub autostart: Option<bool>,
+    pub insecure: Option<bool>,
     pub web_host: Option<String>,
     pub web_port: Option<u16>,
 }

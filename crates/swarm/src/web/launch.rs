@@ -80,6 +80,7 @@ async fn serve(
             default_host: settings.default_host.clone(),
             stop_timeout: settings.stop_timeout,
             reset_stats_after_spawn: settings.reset_stats,
+            insecure: settings.insecure,
         },
     )
     .context("failed to create the HTTP client")?;
