@@ -170,7 +170,7 @@ async fn server_closing_idle_connections_causes_no_failures() {
 }
 
 #[tokio::test]
-async fn response_sent_to_an_idle_connection_is_not_taken_for_the_next() {
+async fn idle_connection_response_not_reused() {
     let server =
         start_raw_server(|_| (ok("hello"), After::IdleTimeout(Duration::from_millis(30)))).await;
     let source = scenario(0.15, "path = \"/\"");
@@ -186,8 +186,8 @@ async fn response_sent_to_an_idle_connection_is_not_taken_for_the_next() {
     );
 }
 
-/// The server reads each POST and closes without answering: the POST fails and is not sent
-/// again, since the server may have acted on it. A GET on a reused connection is resent.
+/// The server reads each POST and closes without sending a response. The POST fails and is
+/// not sent again, because the server may have acted on it. A GET on a reused connection is resent.
 #[tokio::test]
 async fn post_is_not_resent_after_the_connection_closes() {
     let server = start_raw_server(|head| {

@@ -150,7 +150,7 @@ steps = [
 /// `Authorization`, `Proxy-Authorization` and the user's own `Cookie` header stay with the
 /// origin they were set for. The jar's cookies for the new host still go with the request.
 #[tokio::test]
-async fn credentials_do_not_follow_a_redirect_to_another_origin() {
+async fn cross_origin_redirect_drops_credentials() {
     use axum::extract::{Path, State};
     use axum::http::{header, HeaderMap, StatusCode};
     use axum::response::IntoResponse;

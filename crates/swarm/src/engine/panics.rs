@@ -7,9 +7,8 @@ use futures::FutureExt as _;
 
 use super::user::UserEnv;
 
-/// Runs `user` (user number `index` of `env`'s class); a panic ends only this user and becomes
-/// a logged error and an exception at `source`, so the reports list it and the exit code shows
-/// it.
+/// Runs `user`, user number `index` of `env`'s class. A panic ends only this user and is
+/// logged and recorded as an exception at `source`, so the reports and the exit code show it.
 pub async fn guard_user(env: &UserEnv, index: usize, source: &str, user: impl Future<Output = ()>) {
     let Some(message) = catch_panic(user).await else {
         return;

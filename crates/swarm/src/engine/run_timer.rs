@@ -42,7 +42,7 @@ mod tests {
         let expired = Arc::new(AtomicBool::new(false));
         let cancelled = Arc::new(AtomicBool::new(false));
         let flag = expired.clone();
-        let _kept = RunTimer::start(Duration::from_millis(50), move || {
+        let _running = RunTimer::start(Duration::from_millis(50), move || {
             flag.store(true, Ordering::SeqCst);
         })
         .unwrap();

@@ -241,7 +241,7 @@ fn parse_other_fields(fields: &Fields, input: &mut TweetInput, errors: &mut Fiel
 
     match fields.get("status") {
         None => {}
-        // As Django REST Framework says for any non-nullable field.
+        // Django REST Framework's message for any non-nullable field.
         Some(Value::Null) => errors.add("status", "This field may not be null."),
         Some(value) => match TweetStatus::parse_value(value) {
             Ok(status) => input.status = Some(status),

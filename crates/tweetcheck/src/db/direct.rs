@@ -178,7 +178,7 @@ impl<'s> Row<'s> {
         // SAFETY: the statement is on a row and the column's type is TEXT, so SQLite returns its
         // UTF-8 bytes without converting them. They stay valid until the next step, which
         // needs `&mut Statement` and so ends `'s` first. `sqlite3_column_bytes` is called
-        // after `sqlite3_column_text`, as SQLite's documentation asks.
+        // after `sqlite3_column_text`, as SQLite's documentation requires.
         let bytes = unsafe {
             let text = ffi::sqlite3_column_text(self.raw.as_ptr(), index);
             let length = ffi::sqlite3_column_bytes(self.raw.as_ptr(), index);

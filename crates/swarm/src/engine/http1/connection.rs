@@ -24,8 +24,8 @@ const MAX_HEADERS: usize = 512;
 const READ_SPACE: usize = 4 * 1024;
 /// Maximum length of a chunk-size or trailer line in a chunked body.
 const MAX_CHUNK_LINE: usize = 4 * 1024;
-/// The most a body read reserves ahead of the bytes received, so that a `Content-Length` the
-/// server does not keep costs no memory.
+/// Maximum number of bytes a body read reserves ahead of the bytes received, so a
+/// `Content-Length` larger than the body the server sends costs no memory.
 const MAX_RESERVE_AHEAD: usize = 64 * 1024;
 
 /// A TCP or TLS connection to one origin, with its read and write buffers.
@@ -136,8 +136,8 @@ impl Connection {
 
     /// Returns whether an idle connection can carry another request: the peer has not closed
     /// it and sent nothing since the last response. A server that closes an idle connection
-    /// may send a last response first (such as 408 Request Timeout), which must not be taken
-    /// for the answer to the next request. Checks the socket without waiting, as urllib3 does
+    /// may send a last response first (such as 408 Request Timeout), which must not be read
+    /// as the response to the next request. Checks the socket without waiting, as urllib3 does
     /// before it reuses a pooled connection.
     pub fn is_reusable(&self) -> bool {
         #[cfg(unix)]

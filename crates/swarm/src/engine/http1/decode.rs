@@ -48,7 +48,7 @@ fn decode_body_within(
     if body.is_empty() || encoding == ContentEncoding::Identity {
         return Ok(body);
     }
-    // Reading one byte past the limit tells a body at the limit from one over it.
+    // Reading one byte past the limit distinguishes a body at the limit from one over it.
     let take = limit as u64 + 1;
     // A first guess at the decoded size, capped so that a large body does not reserve much
     // more than it decodes to.
